@@ -1,0 +1,147 @@
+//! The result of one run: the report document (serialised as report.json) and
+//! the series and ledgers that the other report files are drawn from.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Everything a run produced. `report` is the JSON document of metrics.md.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunResult {
+    pub report: Report,
+    /// The lost-write ledger (lost_writes.csv), in commit order.
+    pub lost_writes: Vec<LostWrite>,
+    /// Per-second series for the charts.
+    pub series: Series,
+}
+
+/// report.json, exactly. Field order is the output order.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub scenario: String,
+    pub seed: u64,
+    pub scenario_sha256: String,
+    pub regionsim_version: String,
+    pub duration_us: u64,
+    pub drain_us: u64,
+    pub metrics: Metrics,
+    pub incidents: Vec<Incident>,
+    pub budgets: Vec<BudgetOutcome>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Metrics {
+    /// Worst RPO over incidents (0 when nothing was lost).
+    pub rpo_us: u64,
+    /// Worst RTO over incidents; `null` when some client never recovered.
+    pub rto_us: Option<u64>,
+    pub rto_p50_us: Option<u64>,
+    pub rto_p99_us: Option<u64>,
+    /// Worst over incidents, measured from the incident start; `null` when never restored.
+    pub service_restored_us: Option<u64>,
+    pub lost_writes: u64,
+    pub acknowledged_writes: u64,
+    pub failed_writes: u64,
+    pub attempted_writes: u64,
+    pub conflicts: u64,
+    pub lww_discarded: u64,
+    pub lww_inversions: u64,
+    /// Succeeded requests / attempted requests (1.0 when nothing was attempted).
+    pub availability: f64,
+    /// Availability per client region (by region name).
+    pub availability_by_region: BTreeMap<String, f64>,
+    pub write_latency_us: Percentiles,
+    /// Per replica region: commit at origin to apply at the replica.
+    pub replication_lag_us: BTreeMap<String, LagStats>,
+    pub converged: bool,
+    pub divergent_keys: u64,
+    pub cross_region_bytes: u64,
+    /// Per link, named `"a<->b"` in the order of the scenario's `links`.
+    pub cross_region_bytes_by_link: BTreeMap<String, u64>,
+    /// `cross_region_bytes` priced with `[cost] transfer_per_gb` (GB = 1e9 bytes).
+    pub transfer_cost: Option<f64>,
+    pub residency_violations: u64,
+    pub events: u64,
+    /// FNV-1a digest of the processed events (time, kind), hex.
+    pub events_digest: String,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Percentiles {
+    pub p50: u64,
+    pub p95: u64,
+    pub p99: u64,
+    pub max: u64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct LagStats {
+    pub p50: u64,
+    pub p99: u64,
+    pub max: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Incident {
+    pub start_us: u64,
+    /// When the last overlapping fault ended; `null` when it never did.
+    pub end_us: Option<u64>,
+    pub cause: String,
+    pub rpo_us: u64,
+    pub rto_us: Option<u64>,
+    pub rto_p50_us: Option<u64>,
+    pub rto_p99_us: Option<u64>,
+    /// From `start_us` until a region was again accepting writes for the data
+    /// the failed region served; `null` when that never happened.
+    pub service_restored_us: Option<u64>,
+    pub lost_writes: u64,
+    /// Clients that saw a failed request during the incident.
+    pub affected_clients: u64,
+    /// Of those, clients that never had a successful write again.
+    pub unrecovered_clients: u64,
+    /// Why a figure is `null`, when one is.
+    pub note: Option<String>,
+    /// Analytic estimates shown beside the measured figures, labelled as such.
+    pub estimates: Vec<Estimate>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Estimate {
+    pub what: String,
+    pub value_us: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TimelineEntry {
+    pub at_us: u64,
+    pub what: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BudgetOutcome {
+    pub metric: String,
+    pub limit: String,
+    pub actual: String,
+    pub ok: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LostWrite {
+    pub id: u64,
+    pub key: u32,
+    pub region: String,
+    pub commit_us: u64,
+    /// Index into `Report::incidents`.
+    pub incident: usize,
+}
+
+/// Per-second series (bucket i covers [i s, i+1 s)).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Series {
+    /// Per client region: (succeeded, attempted) requests per second.
+    pub requests: BTreeMap<String, Vec<(u64, u64)>>,
+    /// Per replica region: the largest replication lag applied in each second (µs).
+    pub lag_max_us: BTreeMap<String, Vec<u64>>,
+    /// Fault windows: (start, end or run end, label).
+    pub fault_windows: Vec<(u64, u64, String)>,
+}
