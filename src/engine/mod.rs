@@ -1,6 +1,12 @@
 //! The engine: virtual time, the event queue, seeded RNG streams, the run loop.
 //! It knows nothing of regions.
 
+pub mod queue;
+pub mod rng;
+pub mod sim;
 pub mod time;
 
+pub use queue::{EventQueue, LaneId};
+pub use rng::{Streams, Subsystem};
+pub use sim::{run, Handler, LoopStats, StopReason, Tagged};
 pub use time::{SimTime, US_PER_SEC};

@@ -1,5 +1,15 @@
 //! Observers of a run: they record what happened and never change the world.
 
+mod budgets;
+mod build;
+mod histogram;
+mod recorder;
 mod result;
+mod rto;
 
+pub use budgets::*;
+pub use build::{build, Facts};
+pub use histogram::Histogram;
+pub use recorder::{Loss, Outcome, Recorder, Window};
 pub use result::*;
+pub use rto::RtoTracker;

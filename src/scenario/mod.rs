@@ -1,5 +1,159 @@
 //! Scenario files: serde DTOs (TOML or JSON) turned into a validated [`Scenario`].
+//!
+//! Pipeline: text → DTO (`load.rs`, with line/column or field path on errors) → optional
+//! `--set` overrides on a value tree (`overrides.rs`) → validation with defaults
+//! (`validate.rs`, `failover.rs`, `checks.rs`, `traffic.rs`) → refusal of features the
+//! simulator does not model yet (`support.rs`).
 
+mod checks;
+mod dto;
+mod failover;
+mod leaf;
+mod load;
+mod overrides;
+mod support;
+mod traffic;
 mod types;
+mod units;
+mod validate;
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::path::Path;
 
 pub use types::*;
+pub use units::{
+    format_duration_us, parse_bandwidth_bps, parse_duration_us, parse_signed_duration_us,
+    parse_size_bytes,
+};
+
+/// The syntax of a scenario file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    Json,
+}
+
+impl Format {
+    /// The format for a path's extension (`.toml` or `.json`, any case).
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "toml" => Some(Format::Toml),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// Why a scenario file was rejected (exit code 2 in the CLI).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// The file as given on the command line (or the label passed to `parse_str`).
+    pub file: String,
+    /// `line 12, column 3`, `field `workload.clients[1].share``, both, or `override `x.y``.
+    pub location: String,
+    /// What is wrong and what would be accepted.
+    pub message: String,
+    /// The file is valid but uses a feature that is not modelled yet.
+    pub unsupported: bool,
+}
+
+impl ScenarioError {
+    pub(crate) fn at(location: impl Into<String>, message: impl Into<String>) -> Self {
+        ScenarioError {
+            file: String::new(),
+            location: location.into(),
+            message: message.into(),
+            unsupported: false,
+        }
+    }
+
+    pub(crate) fn field(path: String, message: impl Into<String>) -> Self {
+        Self::at(format!("field `{path}`"), message)
+    }
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.file, self.location, self.message)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// Load a scenario file; the format comes from its extension (`.toml` or `.json`).
+pub fn load_path(path: &Path) -> Result<Scenario, ScenarioError> {
+    let label = path.display().to_string();
+    let fail = |location: &str, message: String| {
+        let mut e = ScenarioError::at(location, message);
+        e.file = label.clone();
+        e
+    };
+    let Some(format) = Format::from_path(path) else {
+        return Err(fail(
+            "file name",
+            "unknown scenario file extension; accepted: .toml or .json".to_string(),
+        ));
+    };
+    let bytes = std::fs::read(path).map_err(|e| fail("file", format!("cannot read the file: {e}")))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        let (line, column) = load::line_col_bytes(&bytes, e.valid_up_to());
+        fail(
+            &format!("line {line}, column {column}"),
+            "the file is not valid UTF-8 text; save it as UTF-8".to_string(),
+        )
+    })?;
+    parse_str(text, &label, format)
+}
+
+/// Parse scenario text. `file_label` names the file in errors.
+pub fn parse_str(text: &str, file_label: &str, format: Format) -> Result<Scenario, ScenarioError> {
+    parse_with_overrides(text, file_label, format, &[])
+}
+
+/// Parse scenario text, then apply `overrides` (dotted paths such as `failover.dns.ttl`,
+/// `workload.clients[0].share`) as if they were written in the file. A value is read as a
+/// TOML value when it parses as one (`500`, `true`, `"text"`, `["a", "b"]`), else as a string
+/// (`30s`, `sync`).
+pub fn parse_with_overrides(
+    text: &str,
+    file_label: &str,
+    format: Format,
+    overrides: &[(String, String)],
+) -> Result<Scenario, ScenarioError> {
+    let scenario = parse_validated(text, file_label, format, overrides)?;
+    support::check_supported(&scenario).map_err(|e| {
+        let mut e = overrides::attribute(e, overrides);
+        e.file = file_label.to_string();
+        e
+    })?;
+    Ok(scenario)
+}
+
+/// Parse and validate, without refusing the features that are not modelled yet.
+pub(crate) fn parse_validated(
+    text: &str,
+    file_label: &str,
+    format: Format,
+    overrides: &[(String, String)],
+) -> Result<Scenario, ScenarioError> {
+    let sha = load::sha256_hex(text.as_bytes());
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let result = (|| {
+        let dto = load::dto_direct(body, format)?;
+        let dto = if overrides.is_empty() {
+            dto
+        } else {
+            load::dto_with_overrides(body, format, overrides)?
+        };
+        validate::build(dto, sha)
+    })();
+    result.map_err(|e: ScenarioError| {
+        let mut e = overrides::attribute(e, overrides);
+        e.file = file_label.to_string();
+        e
+    })
+}

@@ -1,0 +1,181 @@
+//! Files for the CLI: atomic writes, scenario path collection, report folders.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Writes `contents` to `path` atomically: into a temporary file in the same
+/// folder, flushed to disk, then renamed over `path`. Readers see the old
+/// file or the new one, never a partial one.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(file_name);
+    tmp_name.push(format!(".tmp.{}", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    let result = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(contents)?;
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Whether a file name looks like a scenario (`.toml` or `.json`).
+pub fn is_scenario_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml") || e.eq_ignore_ascii_case("json"))
+}
+
+/// Expands the command line's paths: a file stays itself, a directory becomes
+/// every `.toml`/`.json` file below it (recursively, sorted). Returns the files
+/// in command-line order and one message per path that does not exist or per
+/// directory without scenario files.
+pub fn collect_scenarios(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found = Vec::new();
+            if let Err(e) = walk(p, &mut found) {
+                errors.push(format!("{}: cannot read directory: {e}", p.display()));
+                continue;
+            }
+            if found.is_empty() {
+                errors.push(format!(
+                    "{}: no scenario files (.toml or .json) in this directory",
+                    p.display()
+                ));
+            }
+            found.sort();
+            files.extend(found);
+        } else if p.exists() {
+            files.push(p.clone());
+        } else {
+            errors.push(format!("{}: no such file or directory", p.display()));
+        }
+    }
+    (files, errors)
+}
+
+/// Collects scenario files below `dir`. Symbolic links to directories are not
+/// followed (no cycles); symbolic links to files are.
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            walk(&path, found)?;
+        } else if is_scenario_file(&path) && path.is_file() {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The folder for a scenario's reports: `<out>/<name>`. Names are restricted
+/// to letters, digits, `-`, `_` and `.` by validation; anything else is
+/// replaced by `_` here so that a name can never leave `out`.
+pub fn report_dir(out: &Path, name: &str) -> PathBuf {
+    let mut safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if safe.chars().all(|c| c == '.') {
+        safe = format!("scenario{}", "_".repeat(safe.len()));
+    }
+    out.join(safe)
+}
+
+/// Events per second, short: `5.6M`, `12.3k`, `950`.
+pub fn fmt_rate(events: u64, secs: f64) -> String {
+    if secs <= 0.0 || !secs.is_finite() {
+        return "n/a".to_string();
+    }
+    let r = events as f64 / secs;
+    if r >= 1e9 {
+        format!("{:.1}G", r / 1e9)
+    } else if r >= 1e6 {
+        format!("{:.1}M", r / 1e6)
+    } else if r >= 1e3 {
+        format!("{:.1}k", r / 1e3)
+    } else {
+        format!("{r:.0}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("report.json");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "two");
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary file left behind");
+    }
+
+    #[test]
+    fn collects_sorted_and_reports_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::create_dir(d.join("sub")).unwrap();
+        fs::create_dir(d.join("empty")).unwrap();
+        for f in ["b.toml", "a.json", "notes.txt", "sub/c.TOML"] {
+            fs::write(d.join(f), "").unwrap();
+        }
+        let (files, errors) = collect_scenarios(&[d.to_path_buf(), d.join("missing.toml")]);
+        let rel: Vec<_> = files.iter().map(|f| f.strip_prefix(d).unwrap()).collect();
+        assert_eq!(
+            rel,
+            [
+                Path::new("a.json"),
+                Path::new("b.toml"),
+                Path::new("sub/c.TOML")
+            ]
+        );
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].contains("missing.toml"));
+        let (_, errors) = collect_scenarios(&[d.join("empty")]);
+        assert!(errors[0].contains("no scenario files"));
+    }
+
+    #[test]
+    fn report_dir_stays_inside_out() {
+        let out = Path::new("reports");
+        assert_eq!(report_dir(out, "ap-async.v2"), out.join("ap-async.v2"));
+        assert_eq!(report_dir(out, "../etc"), out.join(".._etc"));
+        assert_eq!(report_dir(out, ".."), out.join("scenario__"));
+        assert_eq!(report_dir(out, ""), out.join("scenario"));
+    }
+
+    #[test]
+    fn rates() {
+        assert_eq!(fmt_rate(5_600_000, 1.0), "5.6M");
+        assert_eq!(fmt_rate(12_345, 1.0), "12.3k");
+        assert_eq!(fmt_rate(10, 0.0), "n/a");
+    }
+}

@@ -1,0 +1,153 @@
+//! `regionsim run`: simulate each scenario once, write its reports, summarise.
+
+use super::output::{collect_scenarios, fmt_rate, report_dir, write_atomic};
+use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
+use crate::metrics::{evaluate, RunResult};
+use crate::model::{simulate, Bounds, SimError};
+use crate::report::{human_summary, lost_writes_csv, report_json, summary_md};
+use crate::scenario::{load_path, Scenario};
+use clap::Args;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario files (.toml or .json); a directory stands for every scenario below it.
+    #[arg(required = true, value_name = "SCENARIO")]
+    pub scenarios: Vec<PathBuf>,
+    /// Seed for the run, instead of the scenario's own `seed`.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Folder for the reports: each scenario writes to OUT/<scenario name>/.
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
+    /// Print the report JSON (as in report.json) to stdout instead of the summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs every scenario; returns the worst exit code (3 > 2 > 1 > 0).
+pub fn run(args: &RunArgs) -> i32 {
+    let (files, errors) = collect_scenarios(&args.scenarios);
+    let mut worst = EXIT_OK;
+    for e in &errors {
+        eprintln!("{e}");
+        worst = worst.max(EXIT_INVALID);
+    }
+    let mut written = BTreeSet::new();
+    let mut first = true;
+    for file in &files {
+        let code = run_one(file, args, &mut written, first);
+        first = false;
+        worst = worst.max(code);
+    }
+    worst
+}
+
+fn run_one(file: &Path, args: &RunArgs, written: &mut BTreeSet<PathBuf>, first: bool) -> i32 {
+    let scenario = match load_path(file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return EXIT_INVALID;
+        }
+    };
+    let seed = args.seed.unwrap_or(scenario.seed);
+    let (outcome, wall) = timed(|| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            simulate(&scenario, seed, Bounds::default())
+        }))
+    });
+    let mut result = match outcome {
+        Ok(Ok(result)) => result,
+        Ok(Err(SimError::Bound(msg))) => {
+            eprintln!("{}: {msg}", file.display());
+            return EXIT_INVALID;
+        }
+        Ok(Err(SimError::Invariant(msg))) => return internal_error(file, seed, &msg),
+        Err(_) => return internal_error(file, seed, "the simulator panicked (see above)"),
+    };
+    fill_budgets(&scenario, &mut result);
+
+    let dir = report_dir(&args.out, &scenario.name);
+    if !written.insert(dir.clone()) {
+        eprintln!(
+            "warning: {}: another scenario named {:?} in this run wrote to {} too; it is overwritten",
+            file.display(),
+            scenario.name,
+            dir.display()
+        );
+    }
+    let json = report_json(&result);
+    if let Err(msg) = write_reports(&dir, &result, &json) {
+        eprintln!("{msg}");
+        return EXIT_INVALID;
+    }
+
+    if args.json {
+        print!("{json}");
+    } else {
+        if !first {
+            println!();
+        }
+        print!("{}", human_summary(&result));
+        println!("  reports       {}", dir.display());
+    }
+    let secs = wall.as_secs_f64();
+    eprintln!(
+        "{}: wall {:.3}s, {} events/s",
+        scenario.name,
+        secs,
+        fmt_rate(result.report.metrics.events, secs)
+    );
+
+    if result.report.budgets.iter().any(|b| !b.ok) {
+        EXIT_BUDGET
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Holds the result to the scenario's budgets when the simulator has not.
+fn fill_budgets(scenario: &Scenario, result: &mut RunResult) {
+    if result.report.budgets.is_empty() && !scenario.budgets.is_empty() {
+        result.report.budgets = evaluate(&scenario.budgets, &result.report.metrics);
+    }
+}
+
+/// Writes report.json, summary.md and lost_writes.csv into `dir`, each atomically.
+fn write_reports(dir: &Path, result: &RunResult, json: &str) -> Result<(), String> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("{}: cannot create the report folder: {e}", dir.display()))?;
+    let files = [
+        ("report.json", json.to_string()),
+        ("summary.md", summary_md(result)),
+        ("lost_writes.csv", lost_writes_csv(result)),
+    ];
+    for (name, contents) in files {
+        let path = dir.join(name);
+        write_atomic(&path, contents.as_bytes())
+            .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn internal_error(file: &Path, seed: u64, msg: &str) -> i32 {
+    eprintln!(
+        "regionsim: internal error: {msg}\n\
+         This is a bug in regionsim, not in the scenario.\n\
+         reproduce with: regionsim run {} --seed {seed}",
+        file.display()
+    );
+    EXIT_BUG
+}
+
+/// Runs `f` and measures its wall time: the only clock read in regionsim. The
+/// time goes to stderr, never into a report.
+#[allow(clippy::disallowed_methods)]
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = std::time::Instant::now();
+    let value = f();
+    (value, start.elapsed())
+}

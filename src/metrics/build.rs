@@ -1,0 +1,259 @@
+//! Turns what the recorder saw into the run's result: per-incident figures,
+//! headline metrics (worst over incidents), series and the lost-write ledger.
+
+use std::collections::BTreeMap;
+
+use super::recorder::{Loss, Recorder};
+use super::result::*;
+use crate::scenario::Budget;
+
+/// What the model knows at the end that the recorder does not.
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    pub scenario: String,
+    pub seed: u64,
+    pub sha256: String,
+    pub duration_us: u64,
+    pub drain_us: u64,
+    pub region_names: Vec<String>,
+    pub link_names: Vec<String>,
+    /// Regions whose replication lag is reported (even when nothing was applied).
+    pub replicas: Vec<usize>,
+    /// Distinct client regions, in population order.
+    pub client_regions: Vec<usize>,
+    pub events: u64,
+    pub digest: u64,
+    pub converged: bool,
+    pub divergent_keys: u64,
+    pub transfer_per_gb: Option<f64>,
+    /// Per incident, analytic estimates to show beside the measurements.
+    pub estimates: Vec<Vec<Estimate>>,
+    pub fault_windows: Vec<(u64, u64, String)>,
+    pub budgets: Vec<Budget>,
+}
+
+/// Nearest-rank percentile over recovery durations; `None` = never recovered
+/// (sorted last), so a rank that lands on one is unbounded.
+fn rank(sorted: &[Option<u64>], q: f64) -> Option<u64> {
+    if sorted.is_empty() {
+        return Some(0);
+    }
+    let r = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[r - 1]
+}
+
+fn rpo(losses: &[&Loss], start: u64) -> u64 {
+    let first = losses.iter().map(|l| l.commit_us).min();
+    let last = losses.iter().map(|l| l.commit_us).max();
+    match (first, last) {
+        (Some(f), Some(l)) => l.max(start) - f,
+        _ => 0,
+    }
+}
+
+fn worst(values: impl Iterator<Item = Option<u64>>) -> Option<u64> {
+    let mut m = Some(0);
+    for v in values {
+        m = match (m, v) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            _ => None,
+        };
+    }
+    m
+}
+
+fn incidents(rec: &mut Recorder, f: &Facts) -> (Vec<Incident>, Vec<Option<usize>>) {
+    let n = rec.windows.len();
+    let owner: Vec<Option<usize>> = rec.losses.iter().map(|l| rec.incident_at(l.at_us)).collect();
+    let mut timeline: Vec<Vec<TimelineEntry>> = vec![Vec::new(); n];
+    let mut notes = std::mem::take(&mut rec.timeline);
+    notes.sort_by_key(|e| e.0);
+    for (at, what) in notes {
+        if let Some(i) = rec.incident_at(at) {
+            timeline[i].push(TimelineEntry { at_us: at, what });
+        }
+    }
+    let mut out = Vec::with_capacity(n);
+    for (i, w) in rec.windows.iter().enumerate() {
+        let losses: Vec<&Loss> = rec
+            .losses
+            .iter()
+            .zip(&owner)
+            .filter(|(_, o)| **o == Some(i))
+            .map(|(l, _)| l)
+            .collect();
+        let mut rtos: Vec<Option<u64>> = rec.rto.per_incident[i]
+            .iter()
+            .map(|r| r.map(|at| at.saturating_sub(w.start_us)))
+            .collect();
+        rtos.sort_by_key(|r| r.unwrap_or(u64::MAX));
+        rtos.sort_by_key(|r| r.is_none());
+        let unrecovered = rtos.iter().filter(|r| r.is_none()).count() as u64;
+        let next_start = rec.windows.get(i + 1).map_or(u64::MAX, |x| x.start_us);
+        let gaps = rec
+            .writer_gaps
+            .iter()
+            .filter(|g| g.0 >= w.start_us && g.0 < next_start);
+        let restored = worst(gaps.map(|g| g.1.map(|to| to - w.start_us)));
+        let mut note = Vec::new();
+        if unrecovered > 0 {
+            note.push(format!("{unrecovered} client(s) never had a successful write again before the end: RTO not recovered"));
+        }
+        if restored.is_none() {
+            note.push("no region was accepting writes again before the end".to_string());
+        }
+        out.push(Incident {
+            start_us: w.start_us,
+            end_us: (w.end_us != u64::MAX).then_some(w.end_us),
+            cause: w.cause.clone(),
+            rpo_us: rpo(&losses, w.start_us),
+            rto_us: rtos.last().copied().unwrap_or(Some(0)),
+            rto_p50_us: rank(&rtos, 0.5),
+            rto_p99_us: rank(&rtos, 0.99),
+            service_restored_us: restored,
+            lost_writes: losses.len() as u64,
+            affected_clients: rtos.len() as u64,
+            unrecovered_clients: unrecovered,
+            note: (!note.is_empty()).then(|| note.join("; ")),
+            estimates: f.estimates.get(i).cloned().unwrap_or_default(),
+            timeline: std::mem::take(&mut timeline[i]),
+        });
+    }
+    let stray: Vec<&Loss> = rec.losses.iter().zip(&owner).filter(|(_, o)| o.is_none()).map(|(l, _)| l).collect();
+    if let Some(start) = stray.iter().map(|l| l.at_us).min() {
+        out.push(Incident {
+            start_us: start,
+            end_us: None,
+            cause: "writes lost outside any outage or partition (a failover not caused by one)".into(),
+            rpo_us: rpo(&stray, start),
+            rto_us: None,
+            rto_p50_us: None,
+            rto_p99_us: None,
+            service_restored_us: None,
+            lost_writes: stray.len() as u64,
+            affected_clients: 0,
+            unrecovered_clients: 0,
+            note: Some("client recovery is only tracked inside outage and partition windows".into()),
+            estimates: Vec::new(),
+            timeline: Vec::new(),
+        });
+    }
+    let owner = owner.iter().map(|o| o.or(Some(n))).collect();
+    (out, owner)
+}
+
+/// Assembles the result of a run.
+pub fn build(mut rec: Recorder, f: Facts) -> RunResult {
+    rec.rto.finish();
+    let (incidents, owner) = incidents(&mut rec, &f);
+    let name = |r: usize| f.region_names[r].clone();
+    let total = rec.acked + rec.failed;
+    let ratio = |ok: u64, all: u64| if all == 0 { 1.0 } else { ok as f64 / all as f64 };
+    let mut availability_by_region = BTreeMap::new();
+    let mut requests = BTreeMap::new();
+    for &r in &f.client_regions {
+        let s = &rec.requests[r];
+        let (ok, all) = s.iter().fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+        availability_by_region.insert(name(r), ratio(ok, all));
+        requests.insert(name(r), s.clone());
+    }
+    let mut replication_lag_us = BTreeMap::new();
+    let mut lag_max_us = BTreeMap::new();
+    for r in 0..f.region_names.len() {
+        if f.replicas.contains(&r) || rec.lag[r].count() > 0 {
+            let h = &rec.lag[r];
+            let stats = LagStats { p50: h.percentile(0.5), p99: h.percentile(0.99), max: h.max() };
+            replication_lag_us.insert(name(r), stats);
+            lag_max_us.insert(name(r), rec.lag_series[r].clone());
+        }
+    }
+    let mut cross_region_bytes_by_link = BTreeMap::new();
+    for (i, b) in rec.bytes_by_link.iter().enumerate() {
+        cross_region_bytes_by_link.insert(f.link_names[i].clone(), *b);
+    }
+    let cross: u64 = rec.bytes_by_link.iter().sum();
+    let lat = &rec.latency;
+    let metrics = Metrics {
+        rpo_us: incidents.iter().map(|i| i.rpo_us).max().unwrap_or(0),
+        rto_us: worst(incidents.iter().map(|i| i.rto_us)),
+        rto_p50_us: worst(incidents.iter().map(|i| i.rto_p50_us)),
+        rto_p99_us: worst(incidents.iter().map(|i| i.rto_p99_us)),
+        service_restored_us: worst(incidents.iter().map(|i| i.service_restored_us)),
+        lost_writes: rec.losses.len() as u64,
+        acknowledged_writes: rec.acked,
+        failed_writes: rec.failed,
+        attempted_writes: total,
+        availability: ratio(rec.acked, total),
+        availability_by_region,
+        write_latency_us: Percentiles {
+            p50: lat.percentile(0.5),
+            p95: lat.percentile(0.95),
+            p99: lat.percentile(0.99),
+            max: lat.max(),
+        },
+        replication_lag_us,
+        converged: f.converged,
+        divergent_keys: f.divergent_keys,
+        cross_region_bytes: cross,
+        cross_region_bytes_by_link,
+        transfer_cost: f.transfer_per_gb.map(|p| cross as f64 / 1e9 * p),
+        events: f.events,
+        events_digest: format!("{:016x}", f.digest),
+        ..Metrics::default()
+    };
+    let mut lost_writes: Vec<LostWrite> = rec
+        .losses
+        .iter()
+        .zip(owner)
+        .map(|(l, o)| LostWrite {
+            id: l.id,
+            key: l.key,
+            region: name(l.region),
+            commit_us: l.commit_us,
+            incident: o.unwrap_or(0),
+        })
+        .collect();
+    lost_writes.sort_by_key(|l| (l.commit_us, l.id));
+    let budgets = super::budgets::evaluate(&f.budgets, &metrics);
+    RunResult {
+        report: Report {
+            scenario: f.scenario.clone(),
+            seed: f.seed,
+            scenario_sha256: f.sha256.clone(),
+            regionsim_version: env!("CARGO_PKG_VERSION").to_string(),
+            duration_us: f.duration_us,
+            drain_us: f.drain_us,
+            metrics,
+            incidents,
+            budgets,
+        },
+        lost_writes,
+        series: Series {
+            requests,
+            lag_max_us,
+            fault_windows: f.fault_windows.clone(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rank_treats_unrecovered_as_unbounded() {
+        let v = vec![Some(1), Some(2), Some(3), None];
+        assert_eq!(rank(&v, 0.5), Some(2));
+        assert_eq!(rank(&v, 0.99), None);
+        assert_eq!(rank(&[], 0.99), Some(0));
+    }
+
+    #[test]
+    fn rpo_is_window_of_lost_commits() {
+        let l = |c| Loss { id: 1, key: 0, region: 0, commit_us: c, at_us: 0 };
+        let (a, b) = (l(100), l(140));
+        assert_eq!(rpo(&[&a, &b], 150), 50);
+        assert_eq!(rpo(&[&a, &b], 120), 40);
+        assert_eq!(rpo(&[], 120), 0);
+    }
+}

@@ -1,0 +1,145 @@
+//! The recorder: what the model reports as it happens (requests, applies,
+//! bytes, losses, timeline). It never changes the world or draws randomness.
+
+use super::histogram::Histogram;
+use super::rto::RtoTracker;
+
+/// How a request ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Acknowledged; the client saw success at `ack_us`.
+    Acked { ack_us: u64 },
+    /// Failed; the client saw the failure at `at_us` (error reply or timeout).
+    Failed { at_us: u64 },
+}
+
+/// An incident as the recorder needs it.
+#[derive(Clone, Debug)]
+pub struct Window {
+    pub start_us: u64,
+    pub end_us: u64,
+    pub cause: String,
+}
+
+/// A write whose acknowledged effect is gone.
+#[derive(Clone, Debug)]
+pub struct Loss {
+    pub id: u64,
+    pub key: u32,
+    pub region: usize,
+    pub commit_us: u64,
+    /// When the loss became final (promotion, end of run).
+    pub at_us: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Recorder {
+    pub windows: Vec<Window>,
+    pub latency: Histogram,
+    pub lag: Vec<Histogram>,
+    pub lag_series: Vec<Vec<u64>>,
+    /// Per client region: (ok, total) per second.
+    pub requests: Vec<Vec<(u64, u64)>>,
+    pub acked: u64,
+    pub failed: u64,
+    pub bytes_by_link: Vec<u64>,
+    pub losses: Vec<Loss>,
+    /// (at, insertion order, text).
+    pub timeline: Vec<(u64, String)>,
+    /// Periods without an accepting writer: (from, to or None).
+    pub writer_gaps: Vec<(u64, Option<u64>)>,
+    pub rto: RtoTracker,
+    seconds: usize,
+}
+
+impl Recorder {
+    pub fn new(regions: usize, links: usize, clients: usize, windows: Vec<Window>, end_us: u64) -> Self {
+        let seconds = (end_us / 1_000_000 + 1) as usize;
+        Recorder {
+            rto: RtoTracker::new(clients, windows.len()),
+            windows,
+            latency: Histogram::default(),
+            lag: vec![Histogram::default(); regions],
+            lag_series: vec![Vec::new(); regions],
+            requests: vec![Vec::new(); regions],
+            acked: 0,
+            failed: 0,
+            bytes_by_link: vec![0; links],
+            losses: Vec::new(),
+            timeline: Vec::new(),
+            writer_gaps: Vec::new(),
+            seconds,
+        }
+    }
+
+    /// Index of the incident whose window [start, next start) holds `t`.
+    pub fn incident_at(&self, t: u64) -> Option<usize> {
+        self.windows
+            .partition_point(|w| w.start_us <= t)
+            .checked_sub(1)
+    }
+
+    fn bucket(&self, t: u64) -> usize {
+        ((t / 1_000_000) as usize).min(self.seconds - 1)
+    }
+
+    /// A write request settled (called in issue order).
+    pub fn request(&mut self, client: u32, client_region: usize, issue_us: u64, outcome: Outcome) {
+        let b = self.bucket(issue_us);
+        let series = &mut self.requests[client_region];
+        if series.len() <= b {
+            series.resize(b + 1, (0, 0));
+        }
+        series[b].1 += 1;
+        match outcome {
+            Outcome::Acked { ack_us } => {
+                series[b].0 += 1;
+                self.acked += 1;
+                self.latency.record(ack_us.saturating_sub(issue_us));
+                self.rto.succeeded(client, ack_us);
+            }
+            Outcome::Failed { at_us } => {
+                self.failed += 1;
+                if let Some(i) = self.incident_at(at_us) {
+                    self.rto.failed(client, i);
+                }
+            }
+        }
+    }
+
+    /// A replicated write was applied at `replica`.
+    pub fn applied(&mut self, replica: usize, commit_us: u64, apply_us: u64) {
+        let lag = apply_us.saturating_sub(commit_us);
+        self.lag[replica].record(lag);
+        let b = self.bucket(apply_us);
+        let s = &mut self.lag_series[replica];
+        if s.len() <= b {
+            s.resize(b + 1, 0);
+        }
+        s[b] = s[b].max(lag);
+    }
+
+    pub fn bytes(&mut self, link: usize, n: u64) {
+        self.bytes_by_link[link] += n;
+    }
+
+    pub fn lost(&mut self, loss: Loss) {
+        self.losses.push(loss);
+    }
+
+    pub fn note(&mut self, at_us: u64, what: String) {
+        self.timeline.push((at_us, what));
+    }
+
+    pub fn writer_lost(&mut self, at_us: u64) {
+        if !matches!(self.writer_gaps.last(), Some((_, None))) {
+            self.writer_gaps.push((at_us, None));
+        }
+    }
+
+    pub fn writer_back(&mut self, at_us: u64) {
+        if let Some((_, to @ None)) = self.writer_gaps.last_mut() {
+            *to = Some(at_us);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! The control plane: health probes, the failover decision, promotion, DNS
+//! answers, and reactions to faults starting and ending.
+
+use rand::Rng;
+
+use crate::engine::time::fmt_secs;
+use crate::engine::{EventQueue, SimTime, Streams, Subsystem};
+use crate::scenario::{FaultKind, RegionId};
+
+use super::health::Change;
+use super::world::{Ev, World};
+
+/// Entity offset for probe-phase streams (link streams use small indices).
+const PHASE_ENTITY: u32 = 1 << 20;
+
+impl World<'_> {
+    pub fn start_probes(&mut self, q: &mut EventQueue<Ev>, streams: &Streams) {
+        let (Some(h), Some(f)) = (&self.health, &self.s.failover) else { return };
+        let interval = f.health_check.interval_us.max(1);
+        for (i, (target, slot, _)) in h.loops().into_iter().enumerate() {
+            let mut rng = streams.stream(Subsystem::Health, PHASE_ENTITY + i as u32);
+            let phase = rng.gen_range(0..interval);
+            q.push(
+                SimTime(phase),
+                Ev::Probe {
+                    target: target as u16,
+                    slot: slot as u16,
+                },
+            );
+        }
+    }
+
+    pub fn probe(&mut self, t: u64, target: RegionId, slot: usize, q: &mut EventQueue<Ev>) {
+        let (Some(h), Some(f)) = (&self.health, &self.s.failover) else { return };
+        let hc = &f.health_check;
+        let c = h.checker_region(target, slot);
+        let (target16, slot16) = (target as u16, slot as u16);
+        if !self.plan.region_up_at(c, t) {
+            // A dark checker sends nothing; it tries again an interval later.
+            q.push(SimTime(t + hc.interval_us), Ev::Probe { target: target16, slot: slot16 });
+            return;
+        }
+        let l1 = self.net.probe_latency(c, target) + self.plan.extra_latency(c, target, t);
+        let l2 = self.net.probe_latency(target, c) + self.plan.extra_latency(target, c, t + l1);
+        let answer = t + l1 + l2;
+        let ok = l1 + l2 <= hc.timeout_us
+            && self.plan.path_up_during(c, target, t, t + l1)
+            && self.plan.path_up_during(target, c, t + l1, answer);
+        let done = if ok { answer } else { t + hc.timeout_us };
+        q.push(SimTime(done), Ev::ProbeDone { target: target16, slot: slot16, ok });
+    }
+
+    pub fn probe_done(&mut self, t: u64, target: RegionId, slot: usize, ok: bool, q: &mut EventQueue<Ev>) {
+        let Some(f) = self.s.failover.as_ref() else { return };
+        let interval = f.health_check.interval_us;
+        let Some(h) = self.health.as_mut() else { return };
+        let change = h.record(target, slot, ok);
+        let checker = h.checker_region(target, slot);
+        if !ok {
+            if let Some(i) = self.rec.incident_at(t) {
+                if self.first_fail_noted[target] != i + 1 {
+                    self.first_fail_noted[target] = i + 1;
+                    let what = format!(
+                        "health checks: first failed probe of {} (from {})",
+                        self.name(target),
+                        self.name(checker)
+                    );
+                    self.rec.note(t, what);
+                }
+            }
+        }
+        if let Change::Region(unhealthy) = change {
+            let word = if unhealthy { "unhealthy" } else { "healthy" };
+            self.rec.note(t, format!("health checks: {} {word}", self.name(target)));
+            self.evaluate(t, q);
+        }
+        q.push(
+            SimTime(t + interval),
+            Ev::Probe {
+                target: target as u16,
+                slot: slot as u16,
+            },
+        );
+    }
+
+    /// The most caught-up healthy replica (ties: order of preference).
+    fn candidate(&self) -> Option<RegionId> {
+        let h = self.health.as_ref()?;
+        let mut best: Option<RegionId> = None;
+        for r in self.followers() {
+            if h.is_unhealthy(r) || self.nodes[r].needs_resync {
+                continue;
+            }
+            if best.is_none_or(|b| self.nodes[r].applied > self.nodes[b].applied) {
+                best = Some(r);
+            }
+        }
+        best
+    }
+
+    /// Decides (or cancels) a failover from the current health picture.
+    pub fn evaluate(&mut self, t: u64, q: &mut EventQueue<Ev>) {
+        let (Some(h), Some(f)) = (&self.health, &self.s.failover) else { return };
+        let (prop, delay) = (f.dns.propagation_us, f.promotion_delay_us);
+        let p = self.primary;
+        if h.is_unhealthy(p) {
+            if self.pending.is_some() {
+                return;
+            }
+            let Some(target) = self.candidate() else {
+                if !self.no_candidate_noted {
+                    self.no_candidate_noted = true;
+                    self.rec.note(t, "no healthy replica to fail over to: DNS keeps answering the primary (fail-open)".into());
+                }
+                return;
+            };
+            self.token += 1;
+            self.pending = Some((target, self.token));
+            self.rec.note(
+                t,
+                format!(
+                    "failover decided: promote {} (applied {} of {} writes) in {}",
+                    self.name(target),
+                    self.nodes[target].applied,
+                    self.log.end(),
+                    fmt_secs(delay)
+                ),
+            );
+            self.set_dns(t + prop, target);
+            q.push(SimTime(t + delay), Ev::Promote { token: self.token });
+        } else if let Some((_, _)) = self.pending.take() {
+            self.token += 1;
+            self.rec.note(t, format!("{} healthy again: promotion cancelled", self.name(p)));
+            self.set_dns(t + prop, p);
+        }
+    }
+
+    fn set_dns(&mut self, at: u64, target: RegionId) {
+        if self.dns.answer_at(u64::MAX) == target {
+            return;
+        }
+        self.dns.set_answer(at, target);
+        self.rec.note(at, format!("DNS answers {}", self.name(target)));
+        let (mut honest, mut stale) = (None::<u64>, None::<u64>);
+        for c in 0..self.dns.clients() as u32 {
+            let m = self.dns.next_refresh(c, at);
+            let slot = if self.dns.is_stale(c) { &mut stale } else { &mut honest };
+            *slot = Some(slot.map_or(m, |x| x.max(m)));
+        }
+        if let Some(m) = honest {
+            self.rec.note(m, format!("last TTL-honest client moved to {}", self.name(target)));
+        }
+        if let Some(m) = stale {
+            self.rec.note(m, format!("last TTL-ignoring client moved to {}", self.name(target)));
+        }
+    }
+
+    pub fn promote_event(&mut self, t: u64, token: u32, q: &mut EventQueue<Ev>) {
+        let Some((target, tok)) = self.pending else { return };
+        if tok != token {
+            return;
+        }
+        self.pending = None;
+        if !self.plan.region_up_at(target, t) {
+            self.rec.note(t, format!("promotion of {} failed: region down", self.name(target)));
+            self.evaluate(t, q);
+            return;
+        }
+        self.promote(t, target, q);
+    }
+
+    pub fn fault_edge(&mut self, t: u64, fault: usize, start: bool, q: &mut EventQueue<Ev>) {
+        let f = &self.s.faults[fault];
+        let what = match &f.kind {
+            FaultKind::RegionOutage { region } => {
+                if *region == self.primary {
+                    if start {
+                        self.rec.writer_lost(t);
+                    } else if self.zombie.is_none() {
+                        self.rec.writer_back(t);
+                    }
+                }
+                let verb = if start { "goes dark" } else { "recovers" };
+                format!("{} {verb}", self.name(*region))
+            }
+            FaultKind::Partition { .. } => {
+                if start { "partition begins" } else { "partition heals" }.to_string()
+            }
+            FaultKind::Latency { a, b, add_us } => format!(
+                "latency {} <-> {} {}{}",
+                self.name(*a),
+                self.name(*b),
+                if start { "+" } else { "back to normal, was +" },
+                fmt_secs(*add_us)
+            ),
+            FaultKind::ClockSkew { region, offset_us } => {
+                format!("clock of {} now offset by {offset_us}us", self.name(*region))
+            }
+        };
+        self.rec.note(t, what);
+        if !start {
+            self.reconnect(t, q);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! The end of a run: settle what is outstanding, judge convergence and losses
+//! that only the end reveals, and hand everything to the metrics builder.
+
+use crate::engine::LoopStats;
+use crate::metrics::{build, Estimate, Facts, Loss, RunResult};
+use crate::scenario::RegionId;
+
+use super::links::Sampler;
+use super::world::World;
+
+impl World<'_> {
+    fn up_members(&self, t: u64) -> Vec<RegionId> {
+        self.members
+            .iter()
+            .copied()
+            .filter(|&r| self.plan.region_up_at(r, t))
+            .collect()
+    }
+
+    /// With the primary dark at the end and nobody promoted, the writes that no
+    /// live region holds are gone.
+    fn losses_at_end(&mut self, t: u64) {
+        if self.plan.region_up_at(self.primary, t) {
+            return;
+        }
+        let best = self
+            .followers()
+            .filter(|&r| self.plan.region_up_at(r, t) && !self.nodes[r].needs_resync)
+            .map(|r| self.nodes[r].applied)
+            .max();
+        let Some(best) = best else { return };
+        let lost: Vec<Loss> = self
+            .log
+            .after(best)
+            .filter(|e| e.acked)
+            .map(|e| Loss {
+                id: e.id,
+                key: e.key,
+                region: e.origin as usize,
+                commit_us: e.commit_us,
+                at_us: e.commit_us,
+            })
+            .collect();
+        for l in lost {
+            self.rec.lost(l);
+        }
+    }
+
+    /// (converged, divergent keys) over the regions that are up at the end.
+    fn convergence(&self, t: u64) -> (bool, u64) {
+        let up = self.up_members(t);
+        let reference = if up.contains(&self.primary) {
+            self.primary
+        } else {
+            match up.first() {
+                Some(&r) => r,
+                None => return (true, 0),
+            }
+        };
+        let base = &self.nodes[reference].kv;
+        let others: Vec<&Vec<u64>> = up
+            .iter()
+            .filter(|&&r| r != reference)
+            .map(|&r| &self.nodes[r].kv)
+            .collect();
+        let divergent = (0..base.len())
+            .filter(|&k| others.iter().any(|o| o[k] != base[k]))
+            .count() as u64;
+        (divergent == 0, divergent)
+    }
+
+    fn estimates(&self) -> Vec<Estimate> {
+        let Some(f) = &self.s.failover else { return Vec::new() };
+        let hc = &f.health_check;
+        let (i, to, th) = (hc.interval_us, hc.timeout_us, u64::from(hc.failure_threshold));
+        let lo = (th - 1) * (i + to) + to;
+        let hi = th * (i + to) + to;
+        let mut v = vec![
+            Estimate { what: "detection, lower bound: (threshold-1)(interval+timeout)+timeout".into(), value_us: lo },
+            Estimate { what: "detection, upper bound: threshold(interval+timeout)+timeout".into(), value_us: hi },
+            Estimate {
+                what: "RTO of TTL-honest clients, upper bound: detection + max(propagation + TTL, promotion delay)".into(),
+                value_us: hi + (f.dns.propagation_us + f.dns.ttl_us).max(f.promotion_delay_us),
+            },
+        ];
+        let p = self.s.replication.primary.unwrap_or(0);
+        if let Some(&r) = self.s.replication.replicas.first() {
+            if let Some(l) = self.s.link_between(p, r) {
+                v.push(Estimate {
+                    what: format!(
+                        "async RPO ~ one-way lag to {}: median link latency + replica commit",
+                        self.name(r)
+                    ),
+                    value_us: Sampler::median(&l.latency) + self.commit_latency(r),
+                });
+            }
+        }
+        v
+    }
+
+    pub fn finish(mut self, stats: LoopStats) -> RunResult {
+        let end = self.s.end_us();
+        self.settle_all();
+        self.losses_at_end(end);
+        let (converged, divergent_keys) = self.convergence(end);
+        let s = self.s;
+        let mut client_regions: Vec<RegionId> = Vec::new();
+        for p in &s.workload.clients {
+            if !client_regions.contains(&p.region) {
+                client_regions.push(p.region);
+            }
+        }
+        let est = self.estimates();
+        let facts = Facts {
+            scenario: s.name.clone(),
+            seed: 0,
+            sha256: s.source_sha256.clone(),
+            duration_us: s.duration_us,
+            drain_us: s.drain_us,
+            region_names: s.regions.iter().map(|r| r.name.clone()).collect(),
+            link_names: s
+                .links
+                .iter()
+                .map(|l| format!("{}<->{}", s.regions[l.a].name, s.regions[l.b].name))
+                .collect(),
+            replicas: s.replication.replicas.clone(),
+            client_regions,
+            events: stats.events,
+            digest: stats.digest,
+            converged,
+            divergent_keys,
+            transfer_per_gb: s.cost.as_ref().map(|c| c.transfer_per_gb),
+            estimates: vec![est; self.plan.incidents.len()],
+            fault_windows: s
+                .faults
+                .iter()
+                .map(|f| (f.at_us, f.end_us().min(end), format!("{:?}", f.kind)))
+                .collect(),
+            budgets: s.budgets.clone(),
+        };
+        build(self.rec, facts)
+    }
+}

@@ -1,0 +1,132 @@
+//! The workload: write arrivals (Poisson or evenly spaced), which client issues
+//! each write, and which key it writes.
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Exp, Zipf};
+
+use crate::engine::{Streams, Subsystem, US_PER_SEC};
+use crate::scenario::{Arrival, KeyDist, RegionId, Scenario};
+
+/// A client: where it is and which population it belongs to.
+#[derive(Clone, Copy, Debug)]
+pub struct Client {
+    pub region: RegionId,
+
+}
+
+#[derive(Debug)]
+pub struct Workload {
+    rng: ChaCha8Rng,
+    arrival: Arrival,
+    exp: Option<Exp<f64>>,
+    /// Constant arrivals: the k-th write at floor(k * 1e6 / rate) µs.
+    rate: f64,
+    issued: u64,
+    /// Cumulative shares and the first client id of each population.
+    cum_share: Vec<f64>,
+    first_client: Vec<u32>,
+    counts: Vec<u32>,
+    keys: u32,
+    zipf: Option<Zipf<f64>>,
+    pub clients: Vec<Client>,
+}
+
+/// One write to issue: who and what.
+#[derive(Clone, Copy, Debug)]
+pub struct WriteSpec {
+    pub client: u32,
+    pub key: u32,
+}
+
+impl Workload {
+    pub fn new(s: &Scenario, streams: &Streams) -> Workload {
+        let w = &s.workload;
+        let mut cum = 0.0;
+        let mut cum_share = Vec::new();
+        let mut first_client = Vec::new();
+        let mut counts = Vec::new();
+        let mut clients = Vec::new();
+        for p in &w.clients {
+            cum += p.share;
+            cum_share.push(cum);
+            first_client.push(clients.len() as u32);
+            counts.push(p.count.max(1));
+            for _ in 0..p.count.max(1) {
+                clients.push(Client {
+                    region: p.region,
+
+                });
+            }
+        }
+        let zipf = match w.key_distribution {
+            KeyDist::Zipf { exponent } => Zipf::new(u64::from(w.keys.max(1)), exponent).ok(),
+            KeyDist::Uniform => None,
+        };
+        Workload {
+            rng: streams.stream(Subsystem::Workload, 0),
+            arrival: w.arrival,
+            exp: Exp::new(w.writes_per_sec).ok(),
+            rate: w.writes_per_sec,
+            issued: 0,
+            cum_share,
+            first_client,
+            counts,
+            keys: w.keys.max(1),
+            zipf,
+            clients,
+        }
+    }
+
+    /// Time of the first write.
+    pub fn first_arrival(&mut self) -> u64 {
+        self.next_arrival(0)
+    }
+
+    /// Time of the write after one issued at `now`.
+    pub fn next_arrival(&mut self, now: u64) -> u64 {
+        match self.arrival {
+            Arrival::Constant => {
+                self.issued += 1;
+                let t = (self.issued as f64) * (US_PER_SEC as f64) / self.rate;
+                (t.floor() as u64).max(now)
+            }
+            Arrival::Poisson => {
+                let gap = self
+                    .exp
+                    .as_ref()
+                    .map_or(1.0, |e| e.sample(&mut self.rng) * US_PER_SEC as f64);
+                now.saturating_add(gap.round().max(0.0).min(1e15) as u64)
+            }
+        }
+    }
+
+    /// Draws the client and key of the next write.
+    pub fn draw(&mut self) -> WriteSpec {
+        let u: f64 = self.rng.gen();
+        let last = self.cum_share.len().saturating_sub(1);
+        let pop = self.cum_share.iter().position(|&c| u < c).unwrap_or(last);
+        let client = self.first_client[pop] + self.rng.gen_range(0..self.counts[pop]);
+        let key = match &self.zipf {
+            Some(z) => (z.sample(&mut self.rng) as u32).clamp(1, self.keys) - 1,
+            None => self.rng.gen_range(0..self.keys),
+        };
+        WriteSpec { client, key }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zipf_prefers_low_keys() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        use rand::SeedableRng;
+        let z = Zipf::new(1000, 1.1).unwrap();
+        let low = (0..10_000)
+            .filter(|_| (z.sample(&mut rng) as u32) <= 10)
+            .count();
+        assert!(low > 3000, "{low}");
+    }
+}

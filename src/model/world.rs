@@ -1,0 +1,215 @@
+//! The world: its state, its events, and the dispatch from one to the other.
+
+use std::collections::VecDeque;
+
+use crate::engine::{EventQueue, Handler, LaneId, SimTime, Streams, Tagged};
+use crate::metrics::{Recorder, Window};
+use crate::scenario::{RegionId, Scenario};
+
+use super::dns::Dns;
+use super::faults::FaultPlan;
+use super::health::Health;
+use super::links::Network;
+use super::replication::{Log, Node, Stream};
+use super::workload::Workload;
+
+/// Every event of the model. Small and `Copy`: the queue never allocates per event.
+#[derive(Clone, Copy, Debug)]
+pub enum Ev {
+    /// The workload issues its next write.
+    NextWrite,
+    /// A write request reaches `region` and commits there now.
+    Commit { req: u64, key: u32, region: u16 },
+    /// The oldest outstanding request reaches its timeout: account for it.
+    Settle,
+    /// A replicated write (log index `idx` of `term`) is durable at `to`.
+    Apply { to: u16, term: u32, idx: u64 },
+    /// A broken replication stream to `to` may be resumed.
+    StreamRetry { to: u16, term: u32 },
+    /// A checker sends a probe to `target`.
+    Probe { target: u16, slot: u16 },
+    /// A probe's answer (or its timeout).
+    ProbeDone { target: u16, slot: u16, ok: bool },
+    /// A decided promotion takes effect (if `token` is still current).
+    Promote { token: u32 },
+    /// A fault starts or ends.
+    FaultEdge { fault: u16, start: bool },
+}
+
+impl Tagged for Ev {
+    fn tag(&self) -> u64 {
+        match *self {
+            Ev::NextWrite => 1,
+            Ev::Commit { region, .. } => 2 | (u64::from(region) << 8),
+            Ev::Settle => 3,
+            Ev::Apply { to, .. } => 4 | (u64::from(to) << 8),
+            Ev::StreamRetry { to, .. } => 5 | (u64::from(to) << 8),
+            Ev::Probe { target, slot } => 6 | (u64::from(target) << 8) | (u64::from(slot) << 24),
+            Ev::ProbeDone { target, slot, ok } => {
+                7 | (u64::from(target) << 8) | (u64::from(slot) << 24) | (u64::from(ok) << 40)
+            }
+            Ev::Promote { .. } => 8,
+            Ev::FaultEdge { fault, start } => 9 | (u64::from(fault) << 8) | (u64::from(start) << 24),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReqState {
+    Pending,
+    Acked { ack_us: u64 },
+    Failed { at_us: u64 },
+}
+
+/// An outstanding client request, kept until it settles at its timeout.
+#[derive(Clone, Copy, Debug)]
+pub struct Req {
+    pub client: u32,
+    pub issue_us: u64,
+    pub state: ReqState,
+}
+
+pub struct World<'s> {
+    pub s: &'s Scenario,
+    pub n: usize,
+    pub plan: FaultPlan,
+    pub net: Network,
+    pub wl: Workload,
+    pub dns: Dns,
+    pub health: Option<Health>,
+    pub rec: Recorder,
+    pub settle_lane: LaneId,
+    pub apply_lanes: Vec<LaneId>,
+    pub ring: VecDeque<Req>,
+    pub ring_base: u64,
+    pub next_req: u64,
+    pub log: Log,
+    pub nodes: Vec<Node>,
+    pub streams: Vec<Stream>,
+    /// Primary first, then the replicas in order of preference.
+    pub members: Vec<RegionId>,
+    pub primary: RegionId,
+    pub term: u32,
+    /// An old primary that still believes it is primary.
+    pub zombie: Option<RegionId>,
+    /// Writes the zombie accepted since it was deposed.
+    pub zombie_writes: u64,
+    /// A decided promotion: (target, token).
+    pub pending: Option<(RegionId, u32)>,
+    pub token: u32,
+    /// Per target: incident index + 1 for which its first failed probe was noted.
+    pub first_fail_noted: Vec<usize>,
+    pub no_candidate_noted: bool,
+    pub since_trim: u32,
+}
+
+impl<'s> World<'s> {
+    pub fn new(s: &'s Scenario, seed: u64, q: &mut EventQueue<Ev>) -> World<'s> {
+        let n = s.regions.len();
+        let streams_rng = Streams::new(seed);
+        let plan = FaultPlan::new(s);
+        let wl = Workload::new(s, &streams_rng);
+        let primary = s.replication.primary.unwrap_or(0);
+        let mut members = vec![primary];
+        members.extend(s.replication.replicas.iter().copied().filter(|&r| r != primary));
+        let dns = Dns::new(
+            s.failover.as_ref().map(|f| &f.dns),
+            wl.clients.len(),
+            &streams_rng,
+            primary,
+        );
+        let health = s
+            .failover
+            .as_ref()
+            .map(|f| Health::new(&f.health_check, n, &members));
+        let windows = plan
+            .incidents
+            .iter()
+            .map(|w| Window {
+                start_us: w.start_us,
+                end_us: w.end_us,
+                cause: w.cause.clone(),
+            })
+            .collect();
+        let rec = Recorder::new(n, s.links.len(), wl.clients.len(), windows, s.end_us());
+        let settle_lane = q.add_lane();
+        let apply_lanes = (0..n * n).map(|_| q.add_lane()).collect();
+        let keys = s.workload.keys as usize;
+        let nodes = (0..n)
+            .map(|r| Node::new(if members.contains(&r) { keys } else { 0 }))
+            .collect();
+        World {
+            s,
+            n,
+            net: Network::new(s, &streams_rng),
+            plan,
+            wl,
+            dns,
+            health,
+            rec,
+            settle_lane,
+            apply_lanes,
+            ring: VecDeque::new(),
+            ring_base: 0,
+            next_req: 0,
+            log: Log::new(),
+            nodes,
+            streams: vec![Stream::default(); n],
+            members,
+            primary,
+            term: 1,
+            zombie: None,
+            zombie_writes: 0,
+            pending: None,
+            token: 0,
+            first_fail_noted: vec![0; n],
+            no_candidate_noted: false,
+            since_trim: 0,
+        }
+    }
+
+    /// Schedules the first events: the workload, probes, fault edges.
+    pub fn start(&mut self, q: &mut EventQueue<Ev>, streams: &Streams) {
+        for (i, f) in self.s.faults.iter().enumerate() {
+            q.push(SimTime(f.at_us), Ev::FaultEdge { fault: i as u16, start: true });
+            if f.end_us() < self.s.end_us() {
+                q.push(SimTime(f.end_us()), Ev::FaultEdge { fault: i as u16, start: false });
+            }
+        }
+        for r in &self.members {
+            self.nodes[*r].term = self.term;
+        }
+        self.start_probes(q, streams);
+        let first = self.wl.first_arrival();
+        if first < self.s.duration_us {
+            q.push(SimTime(first), Ev::NextWrite);
+        }
+    }
+
+    pub fn name(&self, r: RegionId) -> &str {
+        &self.s.regions[r].name
+    }
+
+    pub fn commit_latency(&self, r: RegionId) -> u64 {
+        self.s.regions[r].commit_latency_us
+    }
+}
+
+impl Handler<Ev> for World<'_> {
+    fn handle(&mut self, now: SimTime, ev: Ev, q: &mut EventQueue<Ev>) {
+        let t = now.0;
+        match ev {
+            Ev::NextWrite => self.next_write(t, q),
+            Ev::Commit { req, key, region } => self.commit(t, req, key, region as RegionId, q),
+            Ev::Settle => self.settle(),
+            Ev::Apply { to, term, idx } => self.apply(t, to as RegionId, term, idx, q),
+            Ev::StreamRetry { to, term } => self.stream_retry(t, to as RegionId, term, q),
+            Ev::Probe { target, slot } => self.probe(t, target as RegionId, slot as usize, q),
+            Ev::ProbeDone { target, slot, ok } => {
+                self.probe_done(t, target as RegionId, slot as usize, ok, q)
+            }
+            Ev::Promote { token } => self.promote_event(t, token, q),
+            Ev::FaultEdge { fault, start } => self.fault_edge(t, fault as usize, start, q),
+        }
+    }
+}

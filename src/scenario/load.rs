@@ -1,0 +1,135 @@
+//! Text → DTO for TOML and JSON, with errors located by line/column and field path, and the
+//! value-tree route used when overrides are applied.
+
+use sha2::{Digest, Sha256};
+
+use super::dto::ScenarioDto;
+use super::overrides;
+use super::{Format, ScenarioError};
+
+/// Lowercase hex SHA-256 of `bytes`.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut end = offset.min(text.len());
+    while end > 0 && !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = text.get(..end).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Line and column of a byte offset in bytes that are valid UTF-8 up to `offset`.
+pub(crate) fn line_col_bytes(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let valid = bytes.get(..offset).unwrap_or(bytes);
+    let text = String::from_utf8_lossy(valid);
+    line_col(&text, text.len())
+}
+
+/// Location text from an optional (line, column) and a serde path ("." is the root).
+fn location(line_col: Option<(usize, usize)>, path: &str) -> String {
+    let field = (path != "." && !path.is_empty()).then(|| format!("field `{path}`"));
+    match (line_col, field) {
+        (Some((l, c)), Some(f)) => format!("line {l}, column {c}, {f}"),
+        (Some((l, c)), None) => format!("line {l}, column {c}"),
+        (None, Some(f)) => f,
+        (None, None) => "top level".to_string(),
+    }
+}
+
+fn toml_error(text: &str, path: &str, e: &toml::de::Error) -> ScenarioError {
+    let lc = e.span().map(|s| line_col(text, s.start));
+    ScenarioError::at(location(lc, path), e.message().trim().to_string())
+}
+
+/// A serde_json error's message without its " at line L column C" suffix, and the position.
+fn json_parts(e: &serde_json::Error) -> (String, Option<(usize, usize)>) {
+    let full = e.to_string();
+    if e.line() == 0 {
+        return (full, None);
+    }
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+    (message, Some((e.line(), e.column().max(1))))
+}
+
+fn json_error(path: &str, e: &serde_json::Error) -> ScenarioError {
+    let (message, lc) = json_parts(e);
+    ScenarioError::at(location(lc, path), message)
+}
+
+/// Deserialize the file text straight into the DTO, so that every error has a position.
+pub(crate) fn dto_direct(text: &str, format: Format) -> Result<ScenarioDto, ScenarioError> {
+    match format {
+        Format::Toml => {
+            let de = toml::Deserializer::new(text);
+            serde_path_to_error::deserialize(de)
+                .map_err(|e| toml_error(text, &e.path().to_string(), e.inner()))
+        }
+        Format::Json => {
+            let mut de = serde_json::Deserializer::from_str(text);
+            let dto = serde_path_to_error::deserialize(&mut de)
+                .map_err(|e| json_error(&e.path().to_string(), e.inner()))?;
+            de.end().map_err(|e| json_error(".", &e))?;
+            Ok(dto)
+        }
+    }
+}
+
+/// A TOML value as a JSON value. TOML dates become strings (no field accepts them).
+pub(crate) fn toml_to_json(v: toml::Value, path: &str) -> Result<serde_json::Value, String> {
+    use serde_json::Value as J;
+    Ok(match v {
+        toml::Value::String(s) => J::String(s),
+        toml::Value::Integer(i) => J::from(i),
+        toml::Value::Float(f) => match serde_json::Number::from_f64(f) {
+            Some(n) => J::Number(n),
+            None => return Err(format!("`{path}`: expected a finite number; got {f}")),
+        },
+        toml::Value::Boolean(b) => J::Bool(b),
+        toml::Value::Datetime(d) => J::String(d.to_string()),
+        toml::Value::Array(items) => J::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| toml_to_json(item, &format!("{path}[{i}]")))
+                .collect::<Result<_, _>>()?,
+        ),
+        toml::Value::Table(t) => J::Object(
+            t.into_iter()
+                .map(|(k, item)| {
+                    let sub = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                    toml_to_json(item, &sub).map(|j| (k, j))
+                })
+                .collect::<Result<_, _>>()?,
+        ),
+    })
+}
+
+/// Parse into a value tree, apply the overrides, then deserialize the DTO from the tree.
+/// The text has already passed [`dto_direct`], so syntax errors are not expected here.
+pub(crate) fn dto_with_overrides(
+    text: &str,
+    format: Format,
+    list: &[(String, String)],
+) -> Result<ScenarioDto, ScenarioError> {
+    let mut tree = match format {
+        Format::Toml => {
+            let table: toml::Table = toml::from_str(text).map_err(|e| toml_error(text, ".", &e))?;
+            toml_to_json(toml::Value::Table(table), "")
+                .map_err(|m| ScenarioError::at("top level", m))?
+        }
+        Format::Json => serde_json::from_str(text).map_err(|e| json_error(".", &e))?,
+    };
+    overrides::apply(&mut tree, list)?;
+    serde_path_to_error::deserialize(tree).map_err(|e| {
+        let (message, _) = json_parts(e.inner());
+        ScenarioError::at(location(None, &e.path().to_string()), message)
+    })
+}
