@@ -202,7 +202,9 @@ mod tests {
             }
         }
         reference.sort();
-        let got: Vec<_> = std::iter::from_fn(|| q.pop()).map(|(t, e)| (t.0, e)).collect();
+        let got: Vec<_> = std::iter::from_fn(|| q.pop())
+            .map(|(t, e)| (t.0, e))
+            .collect();
         assert_eq!(got, reference);
     }
 }

@@ -16,6 +16,7 @@ pub enum Subsystem {
     Dns = 5,
     Clients = 6,
     ClientTraffic = 7,
+    Receipts = 8,
 }
 
 /// Derives independent random streams from one root seed.

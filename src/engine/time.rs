@@ -45,13 +45,13 @@ pub fn fmt_duration(us: u64) -> String {
     if us == 0 {
         return "0s".to_string();
     }
-    if us % 3_600_000_000 == 0 {
+    if us.is_multiple_of(3_600_000_000) {
         return format!("{}h", us / 3_600_000_000);
     }
-    if us % 60_000_000 == 0 {
+    if us.is_multiple_of(60_000_000) {
         return format!("{}m", us / 60_000_000);
     }
-    if us % 1000 != 0 {
+    if !us.is_multiple_of(1000) {
         return format!("{us}us");
     }
     if us < US_PER_SEC {

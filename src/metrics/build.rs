@@ -25,6 +25,8 @@ pub struct Facts {
     pub digest: u64,
     pub converged: bool,
     pub divergent_keys: u64,
+    pub semi_sync_fallbacks: u64,
+    pub semi_sync_degraded_us: u64,
     pub transfer_per_gb: Option<f64>,
     /// Per incident, analytic estimates to show beside the measurements.
     pub estimates: Vec<Vec<Estimate>>,
@@ -64,7 +66,11 @@ fn worst(values: impl Iterator<Item = Option<u64>>) -> Option<u64> {
 
 fn incidents(rec: &mut Recorder, f: &Facts) -> (Vec<Incident>, Vec<Option<usize>>) {
     let n = rec.windows.len();
-    let owner: Vec<Option<usize>> = rec.losses.iter().map(|l| rec.incident_at(l.at_us)).collect();
+    let owner: Vec<Option<usize>> = rec
+        .losses
+        .iter()
+        .map(|l| rec.incident_at(l.at_us))
+        .collect();
     let mut timeline: Vec<Vec<TimelineEntry>> = vec![Vec::new(); n];
     let mut notes = std::mem::take(&mut rec.timeline);
     notes.sort_by_key(|e| e.0);
@@ -119,12 +125,19 @@ fn incidents(rec: &mut Recorder, f: &Facts) -> (Vec<Incident>, Vec<Option<usize>
             timeline: std::mem::take(&mut timeline[i]),
         });
     }
-    let stray: Vec<&Loss> = rec.losses.iter().zip(&owner).filter(|(_, o)| o.is_none()).map(|(l, _)| l).collect();
+    let stray: Vec<&Loss> = rec
+        .losses
+        .iter()
+        .zip(&owner)
+        .filter(|(_, o)| o.is_none())
+        .map(|(l, _)| l)
+        .collect();
     if let Some(start) = stray.iter().map(|l| l.at_us).min() {
         out.push(Incident {
             start_us: start,
             end_us: None,
-            cause: "writes lost outside any outage or partition (a failover not caused by one)".into(),
+            cause: "writes lost outside any outage or partition (a failover not caused by one)"
+                .into(),
             rpo_us: rpo(&stray, start),
             rto_us: None,
             rto_p50_us: None,
@@ -133,7 +146,9 @@ fn incidents(rec: &mut Recorder, f: &Facts) -> (Vec<Incident>, Vec<Option<usize>
             lost_writes: stray.len() as u64,
             affected_clients: 0,
             unrecovered_clients: 0,
-            note: Some("client recovery is only tracked inside outage and partition windows".into()),
+            note: Some(
+                "client recovery is only tracked inside outage and partition windows".into(),
+            ),
             estimates: Vec::new(),
             timeline: Vec::new(),
         });
@@ -148,7 +163,13 @@ pub fn build(mut rec: Recorder, f: Facts) -> RunResult {
     let (incidents, owner) = incidents(&mut rec, &f);
     let name = |r: usize| f.region_names[r].clone();
     let total = rec.acked + rec.failed;
-    let ratio = |ok: u64, all: u64| if all == 0 { 1.0 } else { ok as f64 / all as f64 };
+    let ratio = |ok: u64, all: u64| {
+        if all == 0 {
+            1.0
+        } else {
+            ok as f64 / all as f64
+        }
+    };
     let mut availability_by_region = BTreeMap::new();
     let mut requests = BTreeMap::new();
     for &r in &f.client_regions {
@@ -162,7 +183,11 @@ pub fn build(mut rec: Recorder, f: Facts) -> RunResult {
     for r in 0..f.region_names.len() {
         if f.replicas.contains(&r) || rec.lag[r].count() > 0 {
             let h = &rec.lag[r];
-            let stats = LagStats { p50: h.percentile(0.5), p99: h.percentile(0.99), max: h.max() };
+            let stats = LagStats {
+                p50: h.percentile(0.5),
+                p99: h.percentile(0.99),
+                max: h.max(),
+            };
             replication_lag_us.insert(name(r), stats);
             lag_max_us.insert(name(r), rec.lag_series[r].clone());
         }
@@ -192,6 +217,8 @@ pub fn build(mut rec: Recorder, f: Facts) -> RunResult {
             max: lat.max(),
         },
         replication_lag_us,
+        semi_sync_fallbacks: f.semi_sync_fallbacks,
+        semi_sync_degraded_us: f.semi_sync_degraded_us,
         converged: f.converged,
         divergent_keys: f.divergent_keys,
         cross_region_bytes: cross,
@@ -250,7 +277,13 @@ mod tests {
 
     #[test]
     fn rpo_is_window_of_lost_commits() {
-        let l = |c| Loss { id: 1, key: 0, region: 0, commit_us: c, at_us: 0 };
+        let l = |c| Loss {
+            id: 1,
+            key: 0,
+            region: 0,
+            commit_us: c,
+            at_us: 0,
+        };
         let (a, b) = (l(100), l(140));
         assert_eq!(rpo(&[&a, &b], 150), 50);
         assert_eq!(rpo(&[&a, &b], 120), 40);

@@ -78,7 +78,17 @@ mod tests {
 
     #[test]
     fn index_round_trips_within_a_tenth_of_a_percent() {
-        for v in [0u64, 1, 2047, 2048, 2049, 42_000, 1_000_000, 89_500_000, u64::MAX / 3] {
+        for v in [
+            0u64,
+            1,
+            2047,
+            2048,
+            2049,
+            42_000,
+            1_000_000,
+            89_500_000,
+            u64::MAX / 3,
+        ] {
             let lb = lower_bound(index(v));
             assert!(lb <= v, "{v}");
             assert!((v - lb) as f64 <= v as f64 * 0.001 + 0.5, "{v} {lb}");
@@ -103,7 +113,8 @@ mod tests {
         big.record(5_000);
         big.record(81_000);
         assert_eq!(big.percentile(1.0), 81_000);
-        assert_eq!(big.percentile(0.5), 5_000);
+        // The top of 5000's bucket, 5003, is within 0.1% above.
+        assert!((5_000..=5_005).contains(&big.percentile(0.5)));
         assert_eq!(h.percentile(0.99), 99);
         assert_eq!(h.percentile(1.0), 100);
         let mut c = Histogram::default();

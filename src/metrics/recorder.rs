@@ -53,7 +53,13 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    pub fn new(regions: usize, links: usize, clients: usize, windows: Vec<Window>, end_us: u64) -> Self {
+    pub fn new(
+        regions: usize,
+        links: usize,
+        clients: usize,
+        windows: Vec<Window>,
+        end_us: u64,
+    ) -> Self {
         let seconds = (end_us / 1_000_000 + 1) as usize;
         Recorder {
             rto: RtoTracker::new(clients, windows.len()),

@@ -45,6 +45,9 @@ pub struct Metrics {
     pub conflicts: u64,
     pub lww_discarded: u64,
     pub lww_inversions: u64,
+    /// Semi-sync: times the primary fell back to async, and time spent so.
+    pub semi_sync_fallbacks: u64,
+    pub semi_sync_degraded_us: u64,
     /// Succeeded requests / attempted requests (1.0 when nothing was attempted).
     pub availability: f64,
     /// Availability per client region (by region name).

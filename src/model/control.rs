@@ -15,7 +15,9 @@ const PHASE_ENTITY: u32 = 1 << 20;
 
 impl World<'_> {
     pub fn start_probes(&mut self, q: &mut EventQueue<Ev>, streams: &Streams) {
-        let (Some(h), Some(f)) = (&self.health, &self.s.failover) else { return };
+        let (Some(h), Some(f)) = (&self.health, &self.s.failover) else {
+            return;
+        };
         let interval = f.health_check.interval_us.max(1);
         for (i, (target, slot, _)) in h.loops().into_iter().enumerate() {
             let mut rng = streams.stream(Subsystem::Health, PHASE_ENTITY + i as u32);
@@ -31,13 +33,21 @@ impl World<'_> {
     }
 
     pub fn probe(&mut self, t: u64, target: RegionId, slot: usize, q: &mut EventQueue<Ev>) {
-        let (Some(h), Some(f)) = (&self.health, &self.s.failover) else { return };
+        let (Some(h), Some(f)) = (&self.health, &self.s.failover) else {
+            return;
+        };
         let hc = &f.health_check;
         let c = h.checker_region(target, slot);
         let (target16, slot16) = (target as u16, slot as u16);
         if !self.plan.region_up_at(c, t) {
             // A dark checker sends nothing; it tries again an interval later.
-            q.push(SimTime(t + hc.interval_us), Ev::Probe { target: target16, slot: slot16 });
+            q.push(
+                SimTime(t + hc.interval_us),
+                Ev::Probe {
+                    target: target16,
+                    slot: slot16,
+                },
+            );
             return;
         }
         let l1 = self.net.probe_latency(c, target) + self.plan.extra_latency(c, target, t);
@@ -47,13 +57,31 @@ impl World<'_> {
             && self.plan.path_up_during(c, target, t, t + l1)
             && self.plan.path_up_during(target, c, t + l1, answer);
         let done = if ok { answer } else { t + hc.timeout_us };
-        q.push(SimTime(done), Ev::ProbeDone { target: target16, slot: slot16, ok });
+        q.push(
+            SimTime(done),
+            Ev::ProbeDone {
+                target: target16,
+                slot: slot16,
+                ok,
+            },
+        );
     }
 
-    pub fn probe_done(&mut self, t: u64, target: RegionId, slot: usize, ok: bool, q: &mut EventQueue<Ev>) {
-        let Some(f) = self.s.failover.as_ref() else { return };
+    pub fn probe_done(
+        &mut self,
+        t: u64,
+        target: RegionId,
+        slot: usize,
+        ok: bool,
+        q: &mut EventQueue<Ev>,
+    ) {
+        let Some(f) = self.s.failover.as_ref() else {
+            return;
+        };
         let interval = f.health_check.interval_us;
-        let Some(h) = self.health.as_mut() else { return };
+        let Some(h) = self.health.as_mut() else {
+            return;
+        };
         let change = h.record(target, slot, ok);
         let checker = h.checker_region(target, slot);
         if !ok {
@@ -71,7 +99,8 @@ impl World<'_> {
         }
         if let Change::Region(unhealthy) = change {
             let word = if unhealthy { "unhealthy" } else { "healthy" };
-            self.rec.note(t, format!("health checks: {} {word}", self.name(target)));
+            self.rec
+                .note(t, format!("health checks: {} {word}", self.name(target)));
             self.evaluate(t, q);
         }
         q.push(
@@ -100,7 +129,9 @@ impl World<'_> {
 
     /// Decides (or cancels) a failover from the current health picture.
     pub fn evaluate(&mut self, t: u64, q: &mut EventQueue<Ev>) {
-        let (Some(h), Some(f)) = (&self.health, &self.s.failover) else { return };
+        let (Some(h), Some(f)) = (&self.health, &self.s.failover) else {
+            return;
+        };
         let (prop, delay) = (f.dns.propagation_us, f.promotion_delay_us);
         let p = self.primary;
         if h.is_unhealthy(p) {
@@ -130,7 +161,10 @@ impl World<'_> {
             q.push(SimTime(t + delay), Ev::Promote { token: self.token });
         } else if let Some((_, _)) = self.pending.take() {
             self.token += 1;
-            self.rec.note(t, format!("{} healthy again: promotion cancelled", self.name(p)));
+            self.rec.note(
+                t,
+                format!("{} healthy again: promotion cancelled", self.name(p)),
+            );
             self.set_dns(t + prop, p);
         }
     }
@@ -140,29 +174,45 @@ impl World<'_> {
             return;
         }
         self.dns.set_answer(at, target);
-        self.rec.note(at, format!("DNS answers {}", self.name(target)));
+        self.rec
+            .note(at, format!("DNS answers {}", self.name(target)));
         let (mut honest, mut stale) = (None::<u64>, None::<u64>);
         for c in 0..self.dns.clients() as u32 {
             let m = self.dns.next_refresh(c, at);
-            let slot = if self.dns.is_stale(c) { &mut stale } else { &mut honest };
+            let slot = if self.dns.is_stale(c) {
+                &mut stale
+            } else {
+                &mut honest
+            };
             *slot = Some(slot.map_or(m, |x| x.max(m)));
         }
         if let Some(m) = honest {
-            self.rec.note(m, format!("last TTL-honest client moved to {}", self.name(target)));
+            self.rec.note(
+                m,
+                format!("last TTL-honest client moved to {}", self.name(target)),
+            );
         }
         if let Some(m) = stale {
-            self.rec.note(m, format!("last TTL-ignoring client moved to {}", self.name(target)));
+            self.rec.note(
+                m,
+                format!("last TTL-ignoring client moved to {}", self.name(target)),
+            );
         }
     }
 
     pub fn promote_event(&mut self, t: u64, token: u32, q: &mut EventQueue<Ev>) {
-        let Some((target, tok)) = self.pending else { return };
+        let Some((target, tok)) = self.pending else {
+            return;
+        };
         if tok != token {
             return;
         }
         self.pending = None;
         if !self.plan.region_up_at(target, t) {
-            self.rec.note(t, format!("promotion of {} failed: region down", self.name(target)));
+            self.rec.note(
+                t,
+                format!("promotion of {} failed: region down", self.name(target)),
+            );
             self.evaluate(t, q);
             return;
         }
@@ -183,9 +233,12 @@ impl World<'_> {
                 let verb = if start { "goes dark" } else { "recovers" };
                 format!("{} {verb}", self.name(*region))
             }
-            FaultKind::Partition { .. } => {
-                if start { "partition begins" } else { "partition heals" }.to_string()
+            FaultKind::Partition { .. } => if start {
+                "partition begins"
+            } else {
+                "partition heals"
             }
+            .to_string(),
             FaultKind::Latency { a, b, add_us } => format!(
                 "latency {} <-> {} {}{}",
                 self.name(*a),
@@ -194,7 +247,10 @@ impl World<'_> {
                 fmt_secs(*add_us)
             ),
             FaultKind::ClockSkew { region, offset_us } => {
-                format!("clock of {} now offset by {offset_us}us", self.name(*region))
+                format!(
+                    "clock of {} now offset by {offset_us}us",
+                    self.name(*region)
+                )
             }
         };
         self.rec.note(t, what);

@@ -24,7 +24,12 @@ pub struct Dns {
 
 impl Dns {
     /// `config` = None: clients never re-resolve (no failover section).
-    pub fn new(config: Option<&DnsConfig>, clients: usize, streams: &Streams, first: RegionId) -> Dns {
+    pub fn new(
+        config: Option<&DnsConfig>,
+        clients: usize,
+        streams: &Streams,
+        first: RegionId,
+    ) -> Dns {
         let mut rng = streams.stream(Subsystem::Dns, 0);
         let caches = (0..clients)
             .map(|_| match config {
@@ -35,7 +40,11 @@ impl Dns {
                     } else {
                         c.ttl_us
                     };
-                    let phase = if period > 0 { rng.gen_range(0..period) } else { 0 };
+                    let phase = if period > 0 {
+                        rng.gen_range(0..period)
+                    } else {
+                        0
+                    };
                     Cache {
                         phase_us: phase,
                         period_us: period,

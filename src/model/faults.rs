@@ -51,7 +51,11 @@ impl FaultPlan {
             match &f.kind {
                 FaultKind::RegionOutage { region } => {
                     plan.down[*region].push((at, end));
-                    raw.push((at, end, format!("region-outage {}", s.regions[*region].name)));
+                    raw.push((
+                        at,
+                        end,
+                        format!("region-outage {}", s.regions[*region].name),
+                    ));
                 }
                 FaultKind::Partition {
                     side_a,
@@ -72,7 +76,11 @@ impl FaultPlan {
                             .collect::<Vec<_>>()
                             .join(",")
                     };
-                    let arrow = if *direction == Direction::Both { "|" } else { "->|" };
+                    let arrow = if *direction == Direction::Both {
+                        "|"
+                    } else {
+                        "->|"
+                    };
                     raw.push((
                         at,
                         end,
@@ -119,11 +127,7 @@ impl FaultPlan {
     /// The earliest time >= `t` at which a->b is usable, `None` if never.
     pub fn path_restore(&self, a: RegionId, b: RegionId, t: u64) -> Option<u64> {
         let mut t = t;
-        let lists = [
-            &self.down[a],
-            &self.down[b],
-            &self.cut[a * self.n + b],
-        ];
+        let lists = [&self.down[a], &self.down[b], &self.cut[a * self.n + b]];
         loop {
             let next = lists.iter().filter_map(|iv| covering_end(iv, t)).max();
             match next {
@@ -155,7 +159,7 @@ impl FaultPlan {
 }
 
 fn merge_incidents(mut raw: Vec<(u64, u64, String)>) -> Vec<IncidentWindow> {
-    raw.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+    raw.sort_by_key(|x| (x.0, x.1));
     let mut out: Vec<IncidentWindow> = Vec::new();
     for (s, e, cause) in raw {
         match out.last_mut() {

@@ -70,9 +70,15 @@ impl World<'_> {
     }
 
     fn estimates(&self) -> Vec<Estimate> {
-        let Some(f) = &self.s.failover else { return Vec::new() };
+        let Some(f) = &self.s.failover else {
+            return Vec::new();
+        };
         let hc = &f.health_check;
-        let (i, to, th) = (hc.interval_us, hc.timeout_us, u64::from(hc.failure_threshold));
+        let (i, to, th) = (
+            hc.interval_us,
+            hc.timeout_us,
+            u64::from(hc.failure_threshold),
+        );
         let lo = (th - 1) * (i + to) + to;
         let hi = th * (i + to) + to;
         let mut v = vec![
@@ -129,6 +135,8 @@ impl World<'_> {
             digest: stats.digest,
             converged,
             divergent_keys,
+            semi_sync_fallbacks: self.acks.fallbacks,
+            semi_sync_degraded_us: self.acks.degraded_us(end),
             transfer_per_gb: s.cost.as_ref().map(|c| c.transfer_per_gb),
             estimates: vec![est; self.plan.incidents.len()],
             fault_windows: s

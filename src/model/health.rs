@@ -140,27 +140,15 @@ mod tests {
 
     #[test]
     fn share_must_be_exceeded() {
-        // Target 0 checked from regions 1..=4; one failing checker of four is 25%.
+        // Target 0 checked from regions 1..=4 (four checkers), Route 53's 0.82.
         let mut h = Health::new(&cfg(0.82), 5, &[0]);
-        for _ in 0..3 {
-            h.record(0, 0, false);
-        }
-        assert!(!h.is_unhealthy(0));
-        for slot in 1..4 {
-            for _ in 0..3 {
-                h.record(0, slot, false);
-            }
-        }
+        let fail = |h: &mut Health, slot| (0..3).map(|_| h.record(0, slot, false)).last();
+        fail(&mut h, 0);
+        assert!(!h.is_unhealthy(0), "1 of 4");
+        fail(&mut h, 1);
+        assert_eq!(fail(&mut h, 2), Some(Change::Checker));
         assert!(!h.is_unhealthy(0), "3 of 4 = 75% <= 82%");
-        for _ in 0..3 {
-            h.record(0, 3 + 1 - 1, false);
-        }
-        let mut h2 = Health::new(&cfg(0.82), 5, &[0]);
-        for slot in 0..4 {
-            for _ in 0..3 {
-                h2.record(0, slot, false);
-            }
-        }
-        assert!(h2.is_unhealthy(0));
+        assert_eq!(fail(&mut h, 3), Some(Change::Region(true)));
+        assert!(h.is_unhealthy(0), "4 of 4 > 82%");
     }
 }

@@ -88,14 +88,22 @@ pub struct Direction {
     last_delivery_us: u64,
 }
 
+#[derive(Clone, Debug)]
+struct Side {
+    sampler: Sampler,
+    client: ChaCha8Rng,
+    probe: ChaCha8Rng,
+    receipt: ChaCha8Rng,
+}
+
 /// Link directions indexed by (from, to), plus independent samplers for
 /// traffic that is not a stream (client requests, health probes).
 #[derive(Clone, Debug)]
 pub struct Network {
     n: usize,
     dirs: Vec<Option<Direction>>,
-    /// Per direction: (sampler, rng) for client traffic and for probes.
-    side: Vec<Option<(Sampler, ChaCha8Rng, ChaCha8Rng)>>,
+    /// Per direction: a sampler and rngs for client traffic, probes and receipts.
+    side: Vec<Option<Side>>,
 }
 
 impl Network {
@@ -114,19 +122,21 @@ impl Network {
                     ser_free_us: 0,
                     last_delivery_us: 0,
                 });
-                side[a * n + b] = Some((
-                    Sampler::new(&l.latency),
-                    streams.stream(Subsystem::ClientTraffic, entity),
-                    streams.stream(Subsystem::Health, entity),
-                ));
+                side[a * n + b] = Some(Side {
+                    sampler: Sampler::new(&l.latency),
+                    client: streams.stream(Subsystem::ClientTraffic, entity),
+                    probe: streams.stream(Subsystem::Health, entity),
+                    receipt: streams.stream(Subsystem::Receipts, entity),
+                });
             }
         }
         Network { n, dirs, side }
     }
 
     /// Sends one stream message of `bytes` from a to b at `send_us`; returns
-    /// (delivery time, link index). FIFO per direction, serialised behind
-    /// earlier messages when the link has a bandwidth.
+    /// (delivery time, link index, whether it queued behind earlier messages).
+    /// FIFO per direction, serialised behind earlier messages when the link
+    /// has a bandwidth.
     pub fn send_stream(
         &mut self,
         a: RegionId,
@@ -134,8 +144,9 @@ impl Network {
         send_us: u64,
         bytes: u64,
         extra_us: u64,
-    ) -> Option<(u64, usize)> {
+    ) -> Option<(u64, usize, bool)> {
         let d = self.dirs[a * self.n + b].as_mut()?;
+        let queued = d.ser_free_us > send_us;
         let ser_end = match d.bandwidth_bps {
             Some(bps) if bps > 0 => {
                 let ser = (bytes.saturating_mul(8_000_000)).div_ceil(bps);
@@ -148,7 +159,7 @@ impl Network {
         let lat = d.sampler.sample(&mut d.rng).saturating_add(extra_us);
         let deliver = ser_end.saturating_add(lat).max(d.last_delivery_us);
         d.last_delivery_us = deliver;
-        Some((deliver, d.link))
+        Some((deliver, d.link, queued))
     }
 
     /// One-way latency sample for a client request or reply (0 within a region).
@@ -157,7 +168,18 @@ impl Network {
             return 0;
         }
         match self.side[a * self.n + b].as_mut() {
-            Some((s, rng, _)) => s.sample(rng),
+            Some(s) => s.sampler.sample(&mut s.client),
+            None => 0,
+        }
+    }
+
+    /// One-way latency sample for a replica's receipt back to the primary.
+    pub fn ack_latency(&mut self, a: RegionId, b: RegionId) -> u64 {
+        if a == b {
+            return 0;
+        }
+        match self.side[a * self.n + b].as_mut() {
+            Some(s) => s.sampler.sample(&mut s.receipt),
             None => 0,
         }
     }
@@ -168,11 +190,10 @@ impl Network {
             return 0;
         }
         match self.side[a * self.n + b].as_mut() {
-            Some((s, _, rng)) => s.sample(rng),
+            Some(s) => s.sampler.sample(&mut s.probe),
             None => 0,
         }
     }
-
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The simulated world: regions, links, workload, replication, routing, faults.
 
+mod acks;
 mod control;
 mod dns;
 mod faults;
@@ -59,7 +60,8 @@ pub fn simulate(scenario: &Scenario, seed: u64, bounds: Bounds) -> Result<RunRes
             crate::engine::time::fmt_duration(bounds.max_sim_us)
         )));
     }
-    let copies = u64::from(scenario.workload.keys) * (scenario.replication.replicas.len() as u64 + 1);
+    let copies =
+        u64::from(scenario.workload.keys) * (scenario.replication.replicas.len() as u64 + 1);
     if copies > bounds.max_key_copies {
         return Err(SimError::Bound(format!(
             "workload.keys x regions holding data = {copies} exceeds the bound of {}",
@@ -94,10 +96,15 @@ fn check_invariants(r: &RunResult) -> Result<(), SimError> {
         )));
     }
     if !(0.0..=1.0).contains(&m.availability) {
-        return Err(SimError::Invariant(format!("availability {} outside [0, 1]", m.availability)));
+        return Err(SimError::Invariant(format!(
+            "availability {} outside [0, 1]",
+            m.availability
+        )));
     }
     if r.lost_writes.len() as u64 != m.lost_writes {
-        return Err(SimError::Invariant("lost-write ledger and count disagree".into()));
+        return Err(SimError::Invariant(
+            "lost-write ledger and count disagree".into(),
+        ));
     }
     Ok(())
 }

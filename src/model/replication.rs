@@ -49,6 +49,10 @@ impl Log {
         self.entries.get(idx.checked_sub(self.first)? as usize)
     }
 
+    pub fn get_mut(&mut self, idx: u64) -> Option<&mut Entry> {
+        self.entries.get_mut(idx.checked_sub(self.first)? as usize)
+    }
+
     fn push(&mut self, e: Entry) {
         self.entries.push_back(e);
     }
@@ -114,8 +118,15 @@ impl World<'_> {
             .filter(move |&r| r != p && Some(r) != z)
     }
 
-    /// The primary commits a write.
-    pub fn append(&mut self, t: u64, id: u64, key: u32, acked: bool, q: &mut EventQueue<Ev>) {
+    /// The primary commits a write; returns its log position.
+    pub fn append(
+        &mut self,
+        t: u64,
+        id: u64,
+        key: u32,
+        acked: bool,
+        q: &mut EventQueue<Ev>,
+    ) -> u64 {
         let p = self.primary;
         self.log.push(Entry {
             id,
@@ -138,11 +149,14 @@ impl World<'_> {
             self.since_trim = 0;
             self.trim(t);
         }
+        self.log.end()
     }
 
-    /// A deposed primary that does not know it yet accepts a write.
-    pub fn zombie_commit(&mut self, t: u64, id: u64, key: u32, acked: bool) {
-        let Some(z) = self.zombie else { return };
+    /// A deposed primary that does not know it yet accepts a write; returns
+    /// whether it can acknowledge it (alone, as async or degraded semi-sync).
+    pub fn zombie_commit(&mut self, t: u64, id: u64, key: u32, acked: bool) -> bool {
+        let Some(z) = self.zombie else { return false };
+        let acked = acked && self.acks.zombie_acks();
         self.nodes[z].kv[key as usize] = id;
         self.zombie_writes += 1;
         if acked {
@@ -154,6 +168,7 @@ impl World<'_> {
                 at_us: t,
             });
         }
+        self.acks.zombie_acks()
     }
 
     /// Sends what the window allows to follower `to`.
@@ -181,7 +196,7 @@ impl World<'_> {
         let p = self.primary;
         let size = self.s.workload.write_size_bytes;
         let extra = self.plan.extra_latency(p, to, t);
-        let Some((deliver, link)) = self.net.send_stream(p, to, t, size, extra) else {
+        let Some((deliver, link, queued)) = self.net.send_stream(p, to, t, size, extra) else {
             return;
         };
         self.rec.bytes(link, size);
@@ -196,6 +211,9 @@ impl World<'_> {
                 idx,
             };
             q.push_lane(lane, SimTime(apply_at), ev);
+            if !queued {
+                self.shipped(to, idx);
+            }
         } else {
             self.break_stream(t, to, apply_at, q);
         }
@@ -242,6 +260,9 @@ impl World<'_> {
         node.kv[e.key as usize] = e.id;
         node.applied = idx;
         self.rec.applied(to, e.commit_us, t);
+        if self.acks.tracking() {
+            self.send_receipt(t, to, idx, q);
+        }
         if self.streams[to].next_send <= self.log.end() {
             self.pump(t, to, q);
         }
@@ -251,7 +272,8 @@ impl World<'_> {
     /// retention for a snapshot rebuild.
     fn trim(&mut self, t: u64) {
         let end = self.log.end();
-        let mut low = self.nodes[self.primary].applied;
+        // Writes still waiting for receipts keep their entries.
+        let mut low = self.nodes[self.primary].applied.min(self.acks.released);
         let followers: Vec<RegionId> = self.followers().collect();
         for r in followers {
             let node = &mut self.nodes[r];
@@ -260,7 +282,13 @@ impl World<'_> {
             }
             if end - node.applied > RETENTION {
                 node.needs_resync = true;
-                self.rec.note(t, format!("{} fell beyond log retention: it will be rebuilt from a snapshot", self.s.regions[r].name));
+                self.rec.note(
+                    t,
+                    format!(
+                        "{} fell beyond log retention: it will be rebuilt from a snapshot",
+                        self.s.regions[r].name
+                    ),
+                );
                 continue;
             }
             low = low.min(node.applied);
@@ -308,6 +336,7 @@ impl World<'_> {
                 });
             }
         }
+        self.acks_on_promotion(t, cut);
         self.term += 1;
         self.primary = target;
         if let Some(z) = self.zombie.take() {
@@ -369,7 +398,14 @@ impl World<'_> {
         for f in followers {
             if self.nodes[f].needs_resync && self.plan.reachable_at(f, p, t) {
                 self.resync(f);
-                self.rec.note(t, format!("{} rebuilt from a snapshot of {}", self.name(f), self.name(p)));
+                self.rec.note(
+                    t,
+                    format!(
+                        "{} rebuilt from a snapshot of {}",
+                        self.name(f),
+                        self.name(p)
+                    ),
+                );
             }
             self.pump(t, f, q);
         }

@@ -54,54 +54,71 @@ impl World<'_> {
     }
 
     pub fn commit(&mut self, t: u64, req: u64, key: u32, region: RegionId, q: &mut EventQueue<Ev>) {
-        let Some(slot) = req.checked_sub(self.ring_base) else {
-            // Settled already (the client gave up): the write still commits.
-            self.commit_write(t, req, key, region, false, q);
-            return;
-        };
-        let Some(&r) = self.ring.get(slot as usize) else { return };
-        let client_region = self.wl.clients[r.client as usize].region;
-        let deadline = r.issue_us + self.s.workload.request_timeout_us;
-        let reply_at = t + self.client_leg(region, client_region, t);
-        let reply_ok = reply_at <= deadline
-            && self.plan.region_up_during(region, t, reply_at)
-            && self.plan.uncut_during(region, client_region, t, reply_at);
-        let accepted = self.commit_write(t, req, key, region, reply_ok, q);
-        let state = match (accepted, reply_ok) {
-            (true, true) => ReqState::Acked { ack_us: reply_at },
-            (false, true) => ReqState::Failed { at_us: reply_at },
-            _ => ReqState::Failed { at_us: deadline },
-        };
-        if let Some(e) = self.ring.get_mut(slot as usize) {
-            e.state = state;
+        let id = req + 1;
+        if region == self.primary {
+            if self.acks.holding() {
+                // Committed locally; the client's answer waits for receipts.
+                let idx = self.append(t, id, key, false, q);
+                self.hold(t, idx, q);
+            } else {
+                let acked = self.reply_to(t, req, region, true);
+                let idx = self.append(t, id, key, acked, q);
+                self.acks.released = idx;
+            }
+        } else if self.zombie == Some(region) {
+            let reachable = self.reply_possible(t, req, region);
+            if self.zombie_commit(t, id, key, reachable) {
+                self.reply_to(t, req, region, true);
+            }
+        } else {
+            // A replica refuses the write: the client gets an error.
+            self.reply_to(t, req, region, false);
         }
     }
 
-    /// Commits a write at `region` if it accepts writes; returns whether it did.
-    fn commit_write(
-        &mut self,
-        t: u64,
-        req: u64,
-        key: u32,
-        region: RegionId,
-        acked: bool,
-        q: &mut EventQueue<Ev>,
-    ) -> bool {
-        let id = req + 1;
-        if region == self.primary {
-            self.append(t, id, key, acked, q);
-            true
-        } else if self.zombie == Some(region) {
-            self.zombie_commit(t, id, key, acked);
-            true
-        } else {
-            false
-        }
+    /// Whether an answer sent now from `from` would reach the client in time.
+    fn reply_possible(&mut self, t: u64, req: u64, from: RegionId) -> bool {
+        self.reply_at(t, req, from).is_some_and(|(_, ok)| ok)
+    }
+
+    /// (arrival, deliverable in time) of an answer sent now, if the request is
+    /// still outstanding. Draws the reply's latency sample.
+    fn reply_at(&mut self, t: u64, req: u64, from: RegionId) -> Option<(u64, bool)> {
+        let slot = req.checked_sub(self.ring_base)? as usize;
+        let r = *self.ring.get(slot)?;
+        let client_region = self.wl.clients[r.client as usize].region;
+        let deadline = r.issue_us + self.s.workload.request_timeout_us;
+        let at = t + self.client_leg(from, client_region, t);
+        let ok = at <= deadline
+            && self.plan.region_up_during(from, t, at)
+            && self.plan.uncut_during(from, client_region, t, at);
+        Some((at, ok))
+    }
+
+    /// Answers request `req` from `from` now (success when `accepted`);
+    /// returns whether the client received a success.
+    pub fn reply_to(&mut self, t: u64, req: u64, from: RegionId, accepted: bool) -> bool {
+        let Some((at, ok)) = self.reply_at(t, req, from) else {
+            return false;
+        };
+        let slot = (req - self.ring_base) as usize;
+        let Some(r) = self.ring.get_mut(slot) else {
+            return false;
+        };
+        let deadline = r.issue_us + self.s.workload.request_timeout_us;
+        r.state = match (accepted, ok) {
+            (true, true) => ReqState::Acked { ack_us: at },
+            (false, true) => ReqState::Failed { at_us: at },
+            _ => ReqState::Failed { at_us: deadline },
+        };
+        accepted && ok
     }
 
     /// The oldest outstanding request reached its timeout.
     pub fn settle(&mut self) {
-        let Some(r) = self.ring.pop_front() else { return };
+        let Some(r) = self.ring.pop_front() else {
+            return;
+        };
         self.ring_base += 1;
         self.account(r);
     }

@@ -12,7 +12,6 @@ use crate::scenario::{Arrival, KeyDist, RegionId, Scenario};
 #[derive(Clone, Copy, Debug)]
 pub struct Client {
     pub region: RegionId,
-
 }
 
 #[derive(Debug)]
@@ -53,10 +52,7 @@ impl Workload {
             first_client.push(clients.len() as u32);
             counts.push(p.count.max(1));
             for _ in 0..p.count.max(1) {
-                clients.push(Client {
-                    region: p.region,
-
-                });
+                clients.push(Client { region: p.region });
             }
         }
         let zipf = match w.key_distribution {
@@ -96,7 +92,7 @@ impl Workload {
                     .exp
                     .as_ref()
                     .map_or(1.0, |e| e.sample(&mut self.rng) * US_PER_SEC as f64);
-                now.saturating_add(gap.round().max(0.0).min(1e15) as u64)
+                now.saturating_add(gap.round().clamp(0.0, 1e15) as u64)
             }
         }
     }

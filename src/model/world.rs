@@ -34,6 +34,10 @@ pub enum Ev {
     Promote { token: u32 },
     /// A fault starts or ends.
     FaultEdge { fault: u16, start: bool },
+    /// The primary learns that `from` durably received everything up to `idx`.
+    Receipt { from: u16, term: u32, idx: u64 },
+    /// Write `idx` has waited `semi_sync_timeout` for its receipts.
+    SemiTimeout { term: u32, idx: u64 },
 }
 
 impl Tagged for Ev {
@@ -49,7 +53,11 @@ impl Tagged for Ev {
                 7 | (u64::from(target) << 8) | (u64::from(slot) << 24) | (u64::from(ok) << 40)
             }
             Ev::Promote { .. } => 8,
-            Ev::FaultEdge { fault, start } => 9 | (u64::from(fault) << 8) | (u64::from(start) << 24),
+            Ev::FaultEdge { fault, start } => {
+                9 | (u64::from(fault) << 8) | (u64::from(start) << 24)
+            }
+            Ev::Receipt { from, .. } => 10 | (u64::from(from) << 8),
+            Ev::SemiTimeout { .. } => 11,
         }
     }
 }
@@ -79,6 +87,7 @@ pub struct World<'s> {
     pub health: Option<Health>,
     pub rec: Recorder,
     pub settle_lane: LaneId,
+    pub semi_lane: LaneId,
     pub apply_lanes: Vec<LaneId>,
     pub ring: VecDeque<Req>,
     pub ring_base: u64,
@@ -101,6 +110,8 @@ pub struct World<'s> {
     pub first_fail_noted: Vec<usize>,
     pub no_candidate_noted: bool,
     pub since_trim: u32,
+    /// Acknowledgement holding (semi-sync, sync): see `acks.rs`.
+    pub acks: super::acks::AckState,
 }
 
 impl<'s> World<'s> {
@@ -111,7 +122,13 @@ impl<'s> World<'s> {
         let wl = Workload::new(s, &streams_rng);
         let primary = s.replication.primary.unwrap_or(0);
         let mut members = vec![primary];
-        members.extend(s.replication.replicas.iter().copied().filter(|&r| r != primary));
+        members.extend(
+            s.replication
+                .replicas
+                .iter()
+                .copied()
+                .filter(|&r| r != primary),
+        );
         let dns = Dns::new(
             s.failover.as_ref().map(|f| &f.dns),
             wl.clients.len(),
@@ -133,6 +150,7 @@ impl<'s> World<'s> {
             .collect();
         let rec = Recorder::new(n, s.links.len(), wl.clients.len(), windows, s.end_us());
         let settle_lane = q.add_lane();
+        let semi_lane = q.add_lane();
         let apply_lanes = (0..n * n).map(|_| q.add_lane()).collect();
         let keys = s.workload.keys as usize;
         let nodes = (0..n)
@@ -148,6 +166,7 @@ impl<'s> World<'s> {
             health,
             rec,
             settle_lane,
+            semi_lane,
             apply_lanes,
             ring: VecDeque::new(),
             ring_base: 0,
@@ -165,15 +184,28 @@ impl<'s> World<'s> {
             first_fail_noted: vec![0; n],
             no_candidate_noted: false,
             since_trim: 0,
+            acks: super::acks::AckState::new(s, n),
         }
     }
 
     /// Schedules the first events: the workload, probes, fault edges.
     pub fn start(&mut self, q: &mut EventQueue<Ev>, streams: &Streams) {
         for (i, f) in self.s.faults.iter().enumerate() {
-            q.push(SimTime(f.at_us), Ev::FaultEdge { fault: i as u16, start: true });
+            q.push(
+                SimTime(f.at_us),
+                Ev::FaultEdge {
+                    fault: i as u16,
+                    start: true,
+                },
+            );
             if f.end_us() < self.s.end_us() {
-                q.push(SimTime(f.end_us()), Ev::FaultEdge { fault: i as u16, start: false });
+                q.push(
+                    SimTime(f.end_us()),
+                    Ev::FaultEdge {
+                        fault: i as u16,
+                        start: false,
+                    },
+                );
             }
         }
         for r in &self.members {
@@ -210,6 +242,8 @@ impl Handler<Ev> for World<'_> {
             }
             Ev::Promote { token } => self.promote_event(t, token, q),
             Ev::FaultEdge { fault, start } => self.fault_edge(t, fault as usize, start, q),
+            Ev::Receipt { from, term, idx } => self.receipt(t, from as RegionId, term, idx, q),
+            Ev::SemiTimeout { term, idx } => self.semi_timeout(t, term, idx, q),
         }
     }
 }

@@ -106,7 +106,11 @@ fn fault(f: &FaultDto, i: usize, names: &Names, links: &[Link], duration_us: u64
                     ),
                 ));
             }
-            FaultKind::Latency { a, b, add_us: add.us }
+            FaultKind::Latency {
+                a,
+                b,
+                add_us: add.us,
+            }
         }
     };
     Ok(Fault {
@@ -197,7 +201,10 @@ pub(crate) fn residency(dtos: &[ResidencyDto], keys: u32) -> Res<Vec<ResidencyRu
         if lo >= hi {
             return Err(err(
                 path,
-                format!("the range \"{}\" is empty: LO must be less than HI (HI is exclusive)", r.keys),
+                format!(
+                    "the range \"{}\" is empty: LO must be less than HI (HI is exclusive)",
+                    r.keys
+                ),
             ));
         }
         if hi > keys {

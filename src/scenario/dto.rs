@@ -5,9 +5,10 @@
 
 use serde::Deserialize;
 
+use super::dist::{KeyDistLeaf, Latency};
 use super::leaf::{
-    ArrivalKw, Bandwidth, Count, DirectionKw, Dur, FaultKindKw, JitterKw, KeyDistLeaf, Latency,
-    ModeKw, Num, OnRejoinKw, PromotionKw, ResolutionKw, RoutingKw, SignedDur, Size, TopologyKw,
+    ArrivalKw, Bandwidth, Count, DirectionKw, Dur, FaultKindKw, JitterKw, ModeKw, Num, OnRejoinKw,
+    PromotionKw, ResolutionKw, RoutingKw, SignedDur, Size, TopologyKw,
 };
 
 #[derive(Debug, Deserialize)]

@@ -1,9 +1,7 @@
 //! Validation of the optional `[failover]` section: routing, promotion, health checks, DNS,
 //! anycast and client-side failover, with every default filled in.
 
-use super::dto::{
-    AnycastDto, BackoffDto, ClientFailoverDto, DnsDto, FailoverDto, HealthCheckDto,
-};
+use super::dto::{AnycastDto, BackoffDto, ClientFailoverDto, DnsDto, FailoverDto, HealthCheckDto};
 use super::types::{
     Anycast, Backoff, ClientFailover, Dns, Failover, HealthCheck, Jitter, LatencyDist, OnRejoin,
     Promotion, Routing,
@@ -109,10 +107,9 @@ fn dns(d: Option<DnsDto>) -> Res<Dns> {
 
 fn anycast(a: Option<AnycastDto>) -> Anycast {
     Anycast {
-        convergence: a.and_then(|a| a.convergence).map_or(
-            LatencyDist::Constant { us: 5 * US_PER_S },
-            |l| l.0,
-        ),
+        convergence: a
+            .and_then(|a| a.convergence)
+            .map_or(LatencyDist::Constant { us: 5 * US_PER_S }, |l| l.0),
     }
 }
 

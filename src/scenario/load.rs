@@ -5,6 +5,7 @@ use sha2::{Digest, Sha256};
 
 use super::dto::ScenarioDto;
 use super::overrides;
+use super::units::DURATION_FORMS;
 use super::{Format, ScenarioError};
 
 /// Lowercase hex SHA-256 of `bytes`.
@@ -32,8 +33,13 @@ pub(crate) fn line_col_bytes(bytes: &[u8], offset: usize) -> (usize, usize) {
     line_col(&text, text.len())
 }
 
-/// Location text from an optional (line, column) and a serde path ("." is the root).
+/// Location text from an optional (line, column) and a serde path ("." is the root; "?"
+/// marks a segment serde could not name, such as a key that failed to parse).
 fn location(line_col: Option<(usize, usize)>, path: &str) -> String {
+    let mut path = path;
+    while let Some(rest) = path.strip_suffix(".?").or_else(|| path.strip_suffix('?')) {
+        path = rest;
+    }
     let field = (path != "." && !path.is_empty()).then(|| format!("field `{path}`"));
     match (line_col, field) {
         (Some((l, c)), Some(f)) => format!("line {l}, column {c}, {f}"),
@@ -44,8 +50,20 @@ fn location(line_col: Option<(usize, usize)>, path: &str) -> String {
 }
 
 fn toml_error(text: &str, path: &str, e: &toml::de::Error) -> ScenarioError {
-    let lc = e.span().map(|s| line_col(text, s.start));
-    ScenarioError::at(location(lc, path), e.message().trim().to_string())
+    let message: Vec<&str> = e
+        .message()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let message = message.join("; ");
+    // A missing top-level key has no useful position (the span is the whole document).
+    let lc = if path == "." && message.starts_with("missing field") {
+        None
+    } else {
+        e.span().map(|s| line_col(text, s.start))
+    };
+    ScenarioError::at(location(lc, path), message)
 }
 
 /// A serde_json error's message without its " at line L column C" suffix, and the position.
@@ -65,7 +83,7 @@ fn json_error(path: &str, e: &serde_json::Error) -> ScenarioError {
 }
 
 /// Deserialize the file text straight into the DTO, so that every error has a position.
-pub(crate) fn dto_direct(text: &str, format: Format) -> Result<ScenarioDto, ScenarioError> {
+fn dto_direct(text: &str, format: Format) -> Result<ScenarioDto, ScenarioError> {
     match format {
         Format::Toml => {
             let de = toml::Deserializer::new(text);
@@ -82,18 +100,33 @@ pub(crate) fn dto_direct(text: &str, format: Format) -> Result<ScenarioDto, Scen
     }
 }
 
-/// A TOML value as a JSON value. TOML dates become strings (no field accepts them).
-pub(crate) fn toml_to_json(v: toml::Value, path: &str) -> Result<serde_json::Value, String> {
+/// A TOML value as a JSON value; on error, the path of the bad value and a message.
+pub(crate) fn toml_to_json(
+    v: toml::Value,
+    path: &str,
+) -> Result<serde_json::Value, (String, String)> {
     use serde_json::Value as J;
     Ok(match v {
         toml::Value::String(s) => J::String(s),
         toml::Value::Integer(i) => J::from(i),
         toml::Value::Float(f) => match serde_json::Number::from_f64(f) {
             Some(n) => J::Number(n),
-            None => return Err(format!("`{path}`: expected a finite number; got {f}")),
+            None => {
+                return Err((
+                    path.to_string(),
+                    format!("expected a finite number; got {f}"),
+                ))
+            }
         },
         toml::Value::Boolean(b) => J::Bool(b),
-        toml::Value::Datetime(d) => J::String(d.to_string()),
+        toml::Value::Datetime(d) => {
+            return Err((
+                path.to_string(),
+                format!(
+                    "TOML dates and times are not accepted (got {d}); durations are strings such as {DURATION_FORMS}, other text is quoted"
+                ),
+            ))
+        }
         toml::Value::Array(items) => J::Array(
             items
                 .into_iter()
@@ -112,22 +145,34 @@ pub(crate) fn toml_to_json(v: toml::Value, path: &str) -> Result<serde_json::Val
     })
 }
 
-/// Parse into a value tree, apply the overrides, then deserialize the DTO from the tree.
-/// The text has already passed [`dto_direct`], so syntax errors are not expected here.
-pub(crate) fn dto_with_overrides(
+/// The file as a JSON value tree (TOML is converted), for shape checks and overrides.
+fn tree(text: &str, format: Format) -> Result<serde_json::Value, ScenarioError> {
+    match format {
+        Format::Toml => {
+            let table: toml::Table = toml::from_str(text).map_err(|e| toml_error(text, ".", &e))?;
+            toml_to_json(toml::Value::Table(table), "")
+                .map_err(|(path, m)| ScenarioError::field(path, m))
+        }
+        Format::Json => serde_json::from_str(text).map_err(|e| json_error(".", &e)),
+    }
+}
+
+/// Text → DTO: syntax and shape checks on the value tree, then a direct deserialization
+/// (errors carry line and column), then, with overrides, a deserialization of the
+/// overridden tree.
+pub(crate) fn dto(
     text: &str,
     format: Format,
     list: &[(String, String)],
 ) -> Result<ScenarioDto, ScenarioError> {
-    let mut tree = match format {
-        Format::Toml => {
-            let table: toml::Table = toml::from_str(text).map_err(|e| toml_error(text, ".", &e))?;
-            toml_to_json(toml::Value::Table(table), "")
-                .map_err(|m| ScenarioError::at("top level", m))?
-        }
-        Format::Json => serde_json::from_str(text).map_err(|e| json_error(".", &e))?,
-    };
+    let mut tree = tree(text, format)?;
+    overrides::check_shapes(&tree)?;
+    let dto = dto_direct(text, format)?;
+    if list.is_empty() {
+        return Ok(dto);
+    }
     overrides::apply(&mut tree, list)?;
+    overrides::check_shapes(&tree)?;
     serde_path_to_error::deserialize(tree).map_err(|e| {
         let (message, _) = json_parts(e.inner());
         ScenarioError::at(location(None, &e.path().to_string()), message)

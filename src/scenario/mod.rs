@@ -6,16 +6,19 @@
 //! simulator does not model yet (`support.rs`).
 
 mod checks;
+mod dist;
 mod dto;
 mod failover;
 mod leaf;
 mod load;
 mod overrides;
+mod replication;
 mod support;
 mod traffic;
 mod types;
 mod units;
 mod validate;
+mod workload;
 
 #[cfg(test)]
 mod tests;
@@ -98,7 +101,8 @@ pub fn load_path(path: &Path) -> Result<Scenario, ScenarioError> {
             "unknown scenario file extension; accepted: .toml or .json".to_string(),
         ));
     };
-    let bytes = std::fs::read(path).map_err(|e| fail("file", format!("cannot read the file: {e}")))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| fail("file", format!("cannot read the file: {e}")))?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         let (line, column) = load::line_col_bytes(&bytes, e.valid_up_to());
         fail(
@@ -143,12 +147,7 @@ pub(crate) fn parse_validated(
     let sha = load::sha256_hex(text.as_bytes());
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let result = (|| {
-        let dto = load::dto_direct(body, format)?;
-        let dto = if overrides.is_empty() {
-            dto
-        } else {
-            load::dto_with_overrides(body, format, overrides)?
-        };
+        let dto = load::dto(body, format, overrides)?;
         validate::build(dto, sha)
     })();
     result.map_err(|e: ScenarioError| {

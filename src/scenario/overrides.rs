@@ -4,12 +4,12 @@
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde_json::Value;
 
+use super::dist::LatencyTable;
 use super::dto::{
     AnycastDto, BackoffDto, BudgetsDto, ClientDto, ClientFailoverDto, ConflictsDto, CostDto,
     DnsDto, FailoverDto, FaultDto, HealthCheckDto, LinkDto, RegionDto, ReplicationDto,
     ResidencyDto, ScenarioDto, WorkloadDto,
 };
-use super::leaf::LatencyTable;
 use super::load::toml_to_json;
 use super::ScenarioError;
 
@@ -193,17 +193,32 @@ fn check_schema(segs: &[Seg]) -> Result<(), String> {
     let mut node = Node::Table(Table::Root);
     for (n, seg) in segs.iter().enumerate() {
         let here = display(segs.get(..n).unwrap_or(&[]));
-        let here_text = if here.is_empty() { "the top level".to_string() } else { format!("`{here}`") };
+        let here_text = if here.is_empty() {
+            "the top level".to_string()
+        } else {
+            format!("`{here}`")
+        };
         node = match (node, seg) {
             (Node::Table(t), Seg::Key(k)) => child(t, k).ok_or_else(|| {
-                format!("unknown path: {here_text} has no key `{k}`; accepted keys: {}", keys(t).join(", "))
+                format!(
+                    "unknown path: {here_text} has no key `{k}`; accepted keys: {}",
+                    keys(t).join(", ")
+                )
             })?,
             (Node::Array(elem), Seg::Index(_)) => *elem,
-            (Node::Table(_), Seg::Index(_)) => return Err(format!("unknown path: {here_text} is not a list")),
-            (Node::Array(_), Seg::Key(_)) => {
-                return Err(format!("unknown path: {here_text} is a list; index it, such as {here}[0]"))
+            (Node::Table(_), Seg::Index(_)) => {
+                return Err(format!("unknown path: {here_text} is not a list"))
             }
-            (Node::Leaf, _) => return Err(format!("unknown path: {here_text} is a single value with no sub-keys")),
+            (Node::Array(_), Seg::Key(_)) => {
+                return Err(format!(
+                    "unknown path: {here_text} is a list; index it, such as {here}[0]"
+                ))
+            }
+            (Node::Leaf, _) => {
+                return Err(format!(
+                    "unknown path: {here_text} is a single value with no sub-keys"
+                ))
+            }
         };
     }
     Ok(())
@@ -214,10 +229,10 @@ fn parse_value(text: &str) -> Result<Value, String> {
     let parsed = toml::from_str::<toml::Table>(&format!("v = {text}"));
     match parsed {
         Ok(mut t) if t.len() == 1 => match t.remove("v") {
+            Some(toml::Value::Datetime(_)) | None => Ok(Value::String(text.to_string())),
             Some(v) => toml_to_json(v, "v").map_err(|_| {
                 format!("the value {text} is not a finite number; quote it to use it as text: \"{text}\"")
             }),
-            None => Ok(Value::String(text.to_string())),
         },
         _ => Ok(Value::String(text.to_string())),
     }
@@ -265,6 +280,48 @@ fn set(tree: &mut Value, segs: &[Seg], value: Value) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Reject a list where a table is expected (serde would otherwise read a struct from a
+/// list by position, which the format does not allow).
+pub(crate) fn check_shapes(tree: &Value) -> Result<(), ScenarioError> {
+    shape(tree, Node::Table(Table::Root), "")
+}
+
+fn shape(v: &Value, node: Node, path: &str) -> Result<(), ScenarioError> {
+    match (node, v) {
+        (Node::Table(t), Value::Array(_)) => {
+            let message = format!(
+                "expected a table with keys {}; got a list",
+                keys(t).join(", ")
+            );
+            Err(if path.is_empty() {
+                ScenarioError::at("top level", message)
+            } else {
+                ScenarioError::field(path.to_string(), message)
+            })
+        }
+        (Node::Table(t), Value::Object(map)) => {
+            for (k, sub) in map {
+                if let Some(node) = child(t, k) {
+                    let sub_path = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    shape(sub, node, &sub_path)?;
+                }
+            }
+            Ok(())
+        }
+        (Node::Array(elem), Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                shape(item, *elem, &format!("{path}[{i}]"))?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Apply overrides in order; a later override of the same path wins.

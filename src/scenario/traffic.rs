@@ -17,7 +17,11 @@ fn needed_pairs(s: &Scenario) -> BTreeMap<(RegionId, RegionId), &'static str> {
     let all: Vec<RegionId> = (0..s.regions.len()).collect();
     // Regions that hold the data and may take writes.
     let members: Vec<RegionId> = match r.topology {
-        Topology::SinglePrimary => r.primary.into_iter().chain(r.replicas.iter().copied()).collect(),
+        Topology::SinglePrimary => r
+            .primary
+            .into_iter()
+            .chain(r.replicas.iter().copied())
+            .collect(),
         Topology::MultiPrimary | Topology::HomeRegion => all.clone(),
     };
     for (i, &a) in members.iter().enumerate() {
@@ -50,7 +54,11 @@ fn needed_pairs(s: &Scenario) -> BTreeMap<(RegionId, RegionId), &'static str> {
         if let Some(endpoints) = &f.client.endpoints {
             for c in &s.workload.clients {
                 for &e in endpoints {
-                    add(c.region, e, "clients located in one use the other as an endpoint");
+                    add(
+                        c.region,
+                        e,
+                        "clients located in one use the other as an endpoint",
+                    );
                 }
             }
         }

@@ -57,12 +57,23 @@ pub struct Region {
 /// A latency (or other duration) model, sampled per message.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LatencyDist {
-    Constant { us: u64 },
+    Constant {
+        us: u64,
+    },
     /// Clamped at 0.
-    Normal { mean_us: u64, stddev_us: u64 },
+    Normal {
+        mean_us: u64,
+        stddev_us: u64,
+    },
     /// Log-normal given by its median and 99th percentile.
-    LogNormal { median_us: u64, p99_us: u64 },
-    Uniform { min_us: u64, max_us: u64 },
+    LogNormal {
+        median_us: u64,
+        p99_us: u64,
+    },
+    Uniform {
+        min_us: u64,
+        max_us: u64,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -8,9 +8,11 @@ pub const DURATION_FORMS: &str = r#""250us", "40ms", "1.5s", "10m", "1h" or "1m3
 /// The accepted signed-offset forms, for error messages.
 pub const OFFSET_FORMS: &str = r#""+150ms", "-5ms" or "0ms""#;
 /// The accepted size forms, for error messages.
-pub const SIZE_FORMS: &str = r#""512B", "1KiB", "4MiB" or "1MB" (KB/MB/GB are decimal, KiB/MiB/GiB binary)"#;
+pub const SIZE_FORMS: &str =
+    r#""512B", "1KiB", "4MiB" or "1MB" (KB/MB/GB are decimal, KiB/MiB/GiB binary)"#;
 /// The accepted bandwidth forms, for error messages.
-pub const BANDWIDTH_FORMS: &str = r#""500bps", "10Kbps", "100Mbps" or "1Gbps" (decimal: 1 Mbps = 1,000,000 bits/s)"#;
+pub const BANDWIDTH_FORMS: &str =
+    r#""500bps", "10Kbps", "100Mbps" or "1Gbps" (decimal: 1 Mbps = 1,000,000 bits/s)"#;
 
 const DURATION_UNITS: &[(&str, u64)] = &[
     ("d", 86_400_000_000),
@@ -83,7 +85,7 @@ fn scale(number: &str, unit: u64) -> Result<Option<u128>, String> {
         .checked_mul(u128::from(unit))
         .ok_or_else(|| "the number is too large".to_string())?;
     let frac_scaled = frac * u128::from(unit);
-    if frac_scaled % denom != 0 {
+    if !frac_scaled.is_multiple_of(denom) {
         return Ok(None);
     }
     let total = whole
@@ -127,7 +129,9 @@ fn to_u64(v: u128, what: &str) -> Result<u64, String> {
 /// Parse a duration such as "250us", "40ms", "1.5s", "10m", "1h", "2d" or "1m30s" into
 /// microseconds. Components must go from the largest unit to the smallest.
 pub fn parse_duration_us(s: &str) -> Result<u64, String> {
-    let fail = |why: String| format!("invalid duration \"{s}\": {why}; expected a duration such as {DURATION_FORMS}");
+    let fail = |why: String| {
+        format!("invalid duration \"{s}\": {why}; expected a duration such as {DURATION_FORMS}")
+    };
     let t = s.trim();
     if t.starts_with(['+', '-']) {
         return Err(fail("a duration cannot be signed here".to_string()));
@@ -167,8 +171,9 @@ pub fn parse_signed_duration_us(s: &str) -> Result<i64, String> {
     } else {
         (false, t)
     };
-    let magnitude = parse_duration_us(body)
-        .map_err(|_| format!("invalid offset \"{s}\"; expected a signed duration such as {OFFSET_FORMS}"))?;
+    let magnitude = parse_duration_us(body).map_err(|_| {
+        format!("invalid offset \"{s}\"; expected a signed duration such as {OFFSET_FORMS}")
+    })?;
     let m = i64::try_from(magnitude).map_err(|_| format!("invalid offset \"{s}\": too large"))?;
     Ok(if negative { -m } else { m })
 }
@@ -180,7 +185,8 @@ fn parse_single(
     base: &str,
     forms: &str,
 ) -> Result<u64, String> {
-    let fail = |why: String| format!("invalid {what} \"{s}\": {why}; expected a {what} such as {forms}");
+    let fail =
+        |why: String| format!("invalid {what} \"{s}\": {why}; expected a {what} such as {forms}");
     let parts = components(s.trim()).map_err(fail)?;
     let [(number, unit)] = parts.as_slice() else {
         return Err(fail("expected one number and one unit".to_string()));
@@ -205,12 +211,20 @@ pub fn parse_size_bytes(s: &str) -> Result<u64, String> {
 
 /// Parse a bandwidth such as "100Mbps" or "1Gbps" into bits per second (decimal units).
 pub fn parse_bandwidth_bps(s: &str) -> Result<u64, String> {
-    parse_single(s, BANDWIDTH_UNITS, "bandwidth", "bits per second", BANDWIDTH_FORMS)
+    parse_single(
+        s,
+        BANDWIDTH_UNITS,
+        "bandwidth",
+        "bits per second",
+        BANDWIDTH_FORMS,
+    )
 }
 
 /// Parse a key range "lo..hi" (hi exclusive) into its bounds. Order is not checked here.
 pub fn parse_key_range(s: &str) -> Result<(u32, u32), String> {
-    let fail = || format!("invalid key range \"{s}\"; expected \"LO..HI\" with whole numbers, HI exclusive, such as \"0..50000\"");
+    let fail = || {
+        format!("invalid key range \"{s}\"; expected \"LO..HI\" with whole numbers, HI exclusive, such as \"0..50000\"")
+    };
     let (lo, hi) = s.trim().split_once("..").ok_or_else(fail)?;
     let num = |t: &str| -> Result<u32, String> {
         let t = t.trim();
@@ -222,15 +236,41 @@ pub fn parse_key_range(s: &str) -> Result<(u32, u32), String> {
     Ok((num(lo)?, num(hi)?))
 }
 
-/// Render microseconds for messages: "2s", "150ms", "250us" (exact, no rounding).
+/// Render microseconds for messages, in a form `parse_duration_us` reads back:
+/// "0s", "250us", "1.5ms", "2s", "1m30s", "1h0m0.5s".
 pub fn format_duration_us(us: u64) -> String {
-    if us == 0 {
-        "0s".to_string()
-    } else if us % 1_000_000 == 0 {
-        format!("{}s", us / 1_000_000)
-    } else if us % 1_000 == 0 {
-        format!("{}ms", us / 1_000)
-    } else {
-        format!("{us}us")
+    let (secs, sub) = (us / 1_000_000, us % 1_000_000);
+    if secs == 0 {
+        return if sub == 0 {
+            "0s".to_string()
+        } else if sub % 1_000 == 0 {
+            format!("{}ms", sub / 1_000)
+        } else if sub > 1_000 {
+            let frac = format!("{:03}", sub % 1_000);
+            format!("{}.{}ms", sub / 1_000, frac.trim_end_matches('0'))
+        } else {
+            format!("{sub}us")
+        };
     }
+    let seconds = if sub > 0 {
+        let frac = format!("{sub:06}");
+        format!("{}.{}", secs % 60, frac.trim_end_matches('0'))
+    } else {
+        (secs % 60).to_string()
+    };
+    let parts = [
+        (secs / 86_400 > 0, (secs / 86_400).to_string(), "d"),
+        (secs / 3_600 % 24 > 0, (secs / 3_600 % 24).to_string(), "h"),
+        (secs / 60 % 60 > 0, (secs / 60 % 60).to_string(), "m"),
+        (secs % 60 > 0 || sub > 0, seconds, "s"),
+    ];
+    // Drop leading and trailing zero components ("2h", "1h0m5s").
+    let first = parts.iter().position(|p| p.0).unwrap_or(0);
+    let last = parts.iter().rposition(|p| p.0).unwrap_or(0);
+    parts
+        .get(first..=last)
+        .unwrap_or(&[])
+        .iter()
+        .map(|(_, v, unit)| format!("{v}{unit}"))
+        .collect()
 }

@@ -1,8 +1,12 @@
 //! Unit tests of scenario loading and validation: shared fixtures and helpers.
 
+mod all_sections;
 mod errors;
+mod errors_rules;
+mod errors_world;
+mod fixtures;
 mod full;
-mod more_errors;
+mod fuzz;
 mod overrides;
 mod units;
 
@@ -61,7 +65,10 @@ pub(super) fn assert_err(e: &ScenarioError, fragments: &[&str]) {
     for f in fragments {
         assert!(shown.contains(f), "error {shown:?} lacks {f:?}");
     }
-    assert!(!e.unsupported, "expected a validation error, got unsupported: {shown}");
+    assert!(
+        !e.unsupported,
+        "expected a validation error, got unsupported: {shown}"
+    );
 }
 
 /// The error for MINIMAL with `from` replaced by `to`, checked against fragments.

@@ -1,0 +1,66 @@
+//! Shared helpers for integration tests: build a scenario from TOML text and run it.
+#![allow(dead_code)]
+
+use regionsim::metrics::RunResult;
+use regionsim::model::{simulate, Bounds};
+use regionsim::scenario::{parse_str, Format, Scenario};
+
+pub fn scenario(toml: &str) -> Scenario {
+    match parse_str(toml, "test.toml", Format::Toml) {
+        Ok(s) => s,
+        Err(e) => panic!("test scenario invalid: {e}"),
+    }
+}
+
+pub fn run(toml: &str, seed: u64) -> RunResult {
+    let s = scenario(toml);
+    simulate(&s, seed, Bounds::default()).expect("run")
+}
+
+pub fn timeline(r: &RunResult) -> Vec<(u64, String)> {
+    r.report
+        .incidents
+        .iter()
+        .flat_map(|i| i.timeline.iter().map(|e| (e.at_us, e.what.clone())))
+        .collect()
+}
+
+/// The first timeline entry containing `needle`.
+pub fn first_at(r: &RunResult, needle: &str) -> Option<u64> {
+    timeline(r)
+        .into_iter()
+        .find(|(_, w)| w.contains(needle))
+        .map(|(t, _)| t)
+}
+
+/// Two regions `a` (primary) and `b` (replica) with a third region `c` that runs
+/// the health checks; `extra` is appended verbatim (workload, failover, faults).
+pub fn two_plus_checker(link_ab: &str, extra: &str) -> String {
+    format!(
+        r#"
+name = "t"
+duration = "3m"
+drain = "1m"
+[[regions]]
+name = "a"
+[[regions]]
+name = "b"
+[[regions]]
+name = "c"
+[[links]]
+between = ["a", "b"]
+latency = "{link_ab}"
+[[links]]
+between = ["a", "c"]
+latency = "10ms"
+[[links]]
+between = ["b", "c"]
+latency = "10ms"
+[replication]
+primary = "a"
+replicas = ["b"]
+mode = "async"
+{extra}
+"#
+    )
+}
