@@ -72,11 +72,9 @@ fn incidents(rec: &mut Recorder, f: &Facts) -> (Vec<Incident>, Vec<Option<usize>
         .map(|l| rec.incident_at(l.at_us))
         .collect();
     let mut timeline: Vec<Vec<TimelineEntry>> = vec![Vec::new(); n];
-    let mut notes = std::mem::take(&mut rec.timeline);
-    notes.sort_by_key(|e| e.0);
-    for (at, what) in notes {
-        if let Some(i) = rec.incident_at(at) {
-            timeline[i].push(TimelineEntry { at_us: at, what });
+    for e in &rec_timeline(rec, f) {
+        if let Some(i) = rec.incident_at(e.at_us) {
+            timeline[i].push(e.clone());
         }
     }
     let mut out = Vec::with_capacity(n);
@@ -108,12 +106,14 @@ fn incidents(rec: &mut Recorder, f: &Facts) -> (Vec<Incident>, Vec<Option<usize>
         if restored.is_none() {
             note.push("no region was accepting writes again before the end".to_string());
         }
+        let rto_us = rtos.last().copied().unwrap_or(Some(0));
         out.push(Incident {
+            rto_breakdown: rto_us.map(|r| breakdown(w.start_us, r, &timeline[i])),
             start_us: w.start_us,
             end_us: (w.end_us != u64::MAX).then_some(w.end_us),
             cause: w.cause.clone(),
             rpo_us: rpo(&losses, w.start_us),
-            rto_us: rtos.last().copied().unwrap_or(Some(0)),
+            rto_us,
             rto_p50_us: rank(&rtos, 0.5),
             rto_p99_us: rank(&rtos, 0.99),
             service_restored_us: restored,
@@ -140,6 +140,7 @@ fn incidents(rec: &mut Recorder, f: &Facts) -> (Vec<Incident>, Vec<Option<usize>
                 .into(),
             rpo_us: rpo(&stray, start),
             rto_us: None,
+            rto_breakdown: None,
             rto_p50_us: None,
             rto_p99_us: None,
             service_restored_us: None,
@@ -155,6 +156,49 @@ fn incidents(rec: &mut Recorder, f: &Facts) -> (Vec<Incident>, Vec<Option<usize>
     }
     let owner = owner.iter().map(|o| o.or(Some(n))).collect();
     (out, owner)
+}
+
+/// The recorder's timeline in time order (ties keep the order noted).
+fn rec_timeline(rec: &Recorder, f: &Facts) -> Vec<TimelineEntry> {
+    let mut v: Vec<TimelineEntry> = rec
+        .timeline
+        .iter()
+        .map(|(at, kind, region, what)| TimelineEntry {
+            at_us: *at,
+            what: what.clone(),
+            kind: kind.as_str().to_string(),
+            region: region.map(|r| f.region_names[r].clone()),
+        })
+        .collect();
+    v.sort_by_key(|e| e.at_us);
+    v
+}
+
+/// Splits an RTO into detection, promotion, routing and the client tail, from
+/// the incident's timeline. Phases are consecutive and sum to `rto`.
+fn breakdown(start: u64, rto: u64, timeline: &[TimelineEntry]) -> RtoBreakdown {
+    let first = |kind: &str, needle: &str| {
+        timeline
+            .iter()
+            .find(|e| e.kind == kind && e.what.contains(needle))
+            .map(|e| e.at_us)
+    };
+    let end = start + rto;
+    let clamp = |t: u64| t.clamp(start, end);
+    let detected = first("health", " unhealthy").map_or(start, clamp);
+    let promoted = first("promotion", "promoted").map_or(detected, |t| clamp(t.max(detected)));
+    let routed = timeline
+        .iter()
+        .filter(|e| e.kind == "routing" || e.kind == "dns")
+        .map(|e| e.at_us)
+        .max()
+        .map_or(promoted, |t| clamp(t.max(promoted)));
+    RtoBreakdown {
+        detection_us: detected - start,
+        promotion_us: promoted - detected,
+        routing_us: routed - promoted,
+        client_tail_us: end - routed,
+    }
 }
 
 /// Assembles the result of a run.
@@ -259,6 +303,8 @@ pub fn build(mut rec: Recorder, f: Facts) -> RunResult {
             requests,
             lag_max_us,
             fault_windows: f.fault_windows.clone(),
+            timeline: rec_timeline(&rec, &f),
+            regions: f.region_names.clone(),
         },
     }
 }

@@ -10,6 +10,6 @@ mod rto;
 pub use budgets::*;
 pub use build::{build, Facts};
 pub use histogram::Histogram;
-pub use recorder::{Loss, Outcome, Recorder, Window};
+pub use recorder::{Kind, Loss, Outcome, Recorder, Window};
 pub use result::*;
 pub use rto::RtoTracker;

@@ -4,6 +4,44 @@
 use super::histogram::Histogram;
 use super::rto::RtoTracker;
 
+/// What a timeline entry is about (the trace groups and colours by it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// A fault starts.
+    Fault,
+    /// A fault ends.
+    Recovery,
+    /// A health-check observation or status change.
+    Health,
+    /// The control plane decides (or cancels) a failover.
+    Decision,
+    Promotion,
+    /// Resolvers change their answer.
+    Dns,
+    /// Clients move (DNS caches expire, anycast converges, client retries).
+    Routing,
+    /// An old primary steps down and rejoins, or a replica is rebuilt.
+    Rejoin,
+    /// Replication mode changes (semi-sync fallback and re-arm).
+    Replication,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Fault => "fault",
+            Kind::Recovery => "recovery",
+            Kind::Health => "health",
+            Kind::Decision => "decision",
+            Kind::Promotion => "promotion",
+            Kind::Dns => "dns",
+            Kind::Routing => "routing",
+            Kind::Rejoin => "rejoin",
+            Kind::Replication => "replication",
+        }
+    }
+}
+
 /// How a request ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -44,8 +82,8 @@ pub struct Recorder {
     pub failed: u64,
     pub bytes_by_link: Vec<u64>,
     pub losses: Vec<Loss>,
-    /// (at, insertion order, text).
-    pub timeline: Vec<(u64, String)>,
+    /// (at, kind, region it concerns, text), in the order noted.
+    pub timeline: Vec<(u64, Kind, Option<usize>, String)>,
     /// Periods without an accepting writer: (from, to or None).
     pub writer_gaps: Vec<(u64, Option<u64>)>,
     pub rto: RtoTracker,
@@ -133,8 +171,8 @@ impl Recorder {
         self.losses.push(loss);
     }
 
-    pub fn note(&mut self, at_us: u64, what: String) {
-        self.timeline.push((at_us, what));
+    pub fn note(&mut self, at_us: u64, kind: Kind, region: Option<usize>, what: String) {
+        self.timeline.push((at_us, kind, region, what));
     }
 
     pub fn writer_lost(&mut self, at_us: u64) {

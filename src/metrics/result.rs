@@ -103,9 +103,25 @@ pub struct Incident {
     pub unrecovered_clients: u64,
     /// Why a figure is `null`, when one is.
     pub note: Option<String>,
+    /// Where the RTO went; `null` when there is no RTO to split.
+    pub rto_breakdown: Option<RtoBreakdown>,
     /// Analytic estimates shown beside the measured figures, labelled as such.
     pub estimates: Vec<Estimate>,
     pub timeline: Vec<TimelineEntry>,
+}
+
+/// An incident's RTO split into consecutive phases; they sum to `rto_us`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RtoBreakdown {
+    /// Incident start until the health checks declared the region unhealthy.
+    pub detection_us: u64,
+    /// Decision until the new primary took writes.
+    pub promotion_us: u64,
+    /// Until the last client was routed to a working region (DNS TTL, anycast
+    /// convergence, client retries).
+    pub routing_us: u64,
+    /// The rest: until the last affected client had a successful write.
+    pub client_tail_us: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -118,6 +134,10 @@ pub struct Estimate {
 pub struct TimelineEntry {
     pub at_us: u64,
     pub what: String,
+    /// fault, recovery, health, decision, promotion, dns, routing, rejoin, replication.
+    pub kind: String,
+    /// The region the entry concerns (for routing: the client region), if one.
+    pub region: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -147,4 +167,9 @@ pub struct Series {
     pub lag_max_us: BTreeMap<String, Vec<u64>>,
     /// Fault windows: (start, end or run end, label).
     pub fault_windows: Vec<(u64, u64, String)>,
+    /// Every timeline entry of the run, in time order (incident timelines are
+    /// the slices of it that fall in each incident).
+    pub timeline: Vec<TimelineEntry>,
+    /// Region names, in scenario order (trace tracks).
+    pub regions: Vec<String>,
 }

@@ -5,6 +5,7 @@
 
 use crate::engine::time::fmt_secs;
 use crate::engine::{EventQueue, SimTime};
+use crate::metrics::Kind;
 use crate::scenario::{RegionId, ReplicationMode, Scenario};
 
 use super::world::{Ev, World};
@@ -163,6 +164,8 @@ impl World<'_> {
         self.acks.marks.iter_mut().for_each(|m| *m = None);
         self.rec.note(
             t,
+            Kind::Replication,
+            Some(self.primary),
             format!(
                 "semi-sync: a write waited {} for {} receipt(s): falling back to async, {waiting} waiting writes acknowledged at once",
                 fmt_secs(self.acks.timeout_us),
@@ -191,6 +194,8 @@ impl World<'_> {
             self.acks.released = self.log.end();
             self.rec.note(
                 t,
+                Kind::Replication,
+                Some(self.primary),
                 format!(
                     "semi-sync re-armed: {caught} replica(s) caught up after {} degraded",
                     fmt_secs(t - self.acks.degraded_since)

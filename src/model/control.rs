@@ -5,6 +5,7 @@ use rand::Rng;
 
 use crate::engine::time::fmt_secs;
 use crate::engine::{EventQueue, SimTime, Streams, Subsystem};
+use crate::metrics::Kind;
 use crate::scenario::{FaultKind, RegionId};
 
 use super::health::Change;
@@ -93,14 +94,14 @@ impl World<'_> {
                         self.name(target),
                         self.name(checker)
                     );
-                    self.rec.note(t, what);
+                    self.rec.note(t, Kind::Health, Some(target), what);
                 }
             }
         }
         if let Change::Region(unhealthy) = change {
             let word = if unhealthy { "unhealthy" } else { "healthy" };
-            self.rec
-                .note(t, format!("health checks: {} {word}", self.name(target)));
+            let what = format!("health checks: {} {word}", self.name(target));
+            self.rec.note(t, Kind::Health, Some(target), what);
             self.evaluate(t, q);
         }
         q.push(
@@ -141,7 +142,8 @@ impl World<'_> {
             let Some(target) = self.candidate() else {
                 if !self.no_candidate_noted {
                     self.no_candidate_noted = true;
-                    self.rec.note(t, "no healthy replica to fail over to: DNS keeps answering the primary (fail-open)".into());
+                    let what = "no healthy replica to fail over to: DNS keeps answering the primary (fail-open)";
+                    self.rec.note(t, Kind::Decision, Some(p), what.into());
                 }
                 return;
             };
@@ -149,6 +151,8 @@ impl World<'_> {
             self.pending = Some((target, self.token));
             self.rec.note(
                 t,
+                Kind::Decision,
+                Some(target),
                 format!(
                     "failover decided: promote {} (applied {} of {} writes) in {}",
                     self.name(target),
@@ -161,10 +165,8 @@ impl World<'_> {
             q.push(SimTime(t + delay), Ev::Promote { token: self.token });
         } else if let Some((_, _)) = self.pending.take() {
             self.token += 1;
-            self.rec.note(
-                t,
-                format!("{} healthy again: promotion cancelled", self.name(p)),
-            );
+            let what = format!("{} healthy again: promotion cancelled", self.name(p));
+            self.rec.note(t, Kind::Decision, Some(p), what);
             self.set_dns(t + prop, p);
         }
     }
@@ -174,29 +176,32 @@ impl World<'_> {
             return;
         }
         self.dns.set_answer(at, target);
-        self.rec
-            .note(at, format!("DNS answers {}", self.name(target)));
-        let (mut honest, mut stale) = (None::<u64>, None::<u64>);
+        let what = format!("DNS answers {}", self.name(target));
+        self.rec.note(at, Kind::Dns, Some(target), what);
+        // Per client region: when its last TTL-honest and TTL-ignoring client
+        // re-resolves (and so moves).
+        let mut last: Vec<[Option<u64>; 2]> = vec![[None, None]; self.n];
         for c in 0..self.dns.clients() as u32 {
             let m = self.dns.next_refresh(c, at);
-            let slot = if self.dns.is_stale(c) {
-                &mut stale
-            } else {
-                &mut honest
-            };
+            let region = self.wl.clients[c as usize].region;
+            let slot = &mut last[region][usize::from(self.dns.is_stale(c))];
             *slot = Some(slot.map_or(m, |x| x.max(m)));
         }
-        if let Some(m) = honest {
-            self.rec.note(
-                m,
-                format!("last TTL-honest client moved to {}", self.name(target)),
-            );
-        }
-        if let Some(m) = stale {
-            self.rec.note(
-                m,
-                format!("last TTL-ignoring client moved to {}", self.name(target)),
-            );
+        for (region, pair) in last.iter().enumerate() {
+            for (stale, at) in pair.iter().enumerate() {
+                let Some(m) = *at else { continue };
+                let who = if stale == 1 {
+                    "TTL-ignoring"
+                } else {
+                    "TTL-honest"
+                };
+                let what = format!(
+                    "last {who} client in {} moved to {}",
+                    self.name(region),
+                    self.name(target)
+                );
+                self.rec.note(m, Kind::Routing, Some(region), what);
+            }
         }
     }
 
@@ -209,10 +214,8 @@ impl World<'_> {
         }
         self.pending = None;
         if !self.plan.region_up_at(target, t) {
-            self.rec.note(
-                t,
-                format!("promotion of {} failed: region down", self.name(target)),
-            );
+            let what = format!("promotion of {} failed: region down", self.name(target));
+            self.rec.note(t, Kind::Promotion, Some(target), what);
             self.evaluate(t, q);
             return;
         }
@@ -221,8 +224,11 @@ impl World<'_> {
 
     pub fn fault_edge(&mut self, t: u64, fault: usize, start: bool, q: &mut EventQueue<Ev>) {
         let f = &self.s.faults[fault];
+        let kind = if start { Kind::Fault } else { Kind::Recovery };
+        let mut region_of = None;
         let what = match &f.kind {
             FaultKind::RegionOutage { region } => {
+                region_of = Some(*region);
                 if *region == self.primary {
                     if start {
                         self.rec.writer_lost(t);
@@ -247,13 +253,14 @@ impl World<'_> {
                 fmt_secs(*add_us)
             ),
             FaultKind::ClockSkew { region, offset_us } => {
+                region_of = Some(*region);
                 format!(
                     "clock of {} now offset by {offset_us}us",
                     self.name(*region)
                 )
             }
         };
-        self.rec.note(t, what);
+        self.rec.note(t, kind, region_of, what);
         if !start {
             self.reconnect(t, q);
         }

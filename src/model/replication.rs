@@ -5,7 +5,7 @@
 use std::collections::VecDeque;
 
 use crate::engine::{EventQueue, SimTime};
-use crate::metrics::Loss;
+use crate::metrics::{Kind, Loss};
 use crate::scenario::RegionId;
 
 use super::world::{Ev, World};
@@ -284,6 +284,8 @@ impl World<'_> {
                 node.needs_resync = true;
                 self.rec.note(
                     t,
+                    Kind::Rejoin,
+                    Some(r),
                     format!(
                         "{} fell beyond log retention: it will be rebuilt from a snapshot",
                         self.s.regions[r].name
@@ -351,6 +353,8 @@ impl World<'_> {
         self.streams[target] = Stream::default();
         self.rec.note(
             t,
+            Kind::Promotion,
+            Some(target),
             format!(
                 "{} promoted to primary at log position {cut}: {} writes of the old primary orphaned, {lost} of them acknowledged (lost)",
                 self.name(target),
@@ -383,6 +387,8 @@ impl World<'_> {
                 self.zombie = None;
                 self.rec.note(
                     t,
+                    Kind::Rejoin,
+                    Some(z),
                     format!(
                         "{} rejoined as a replica of {}: its {} writes since it was deposed were discarded",
                         self.name(z),
@@ -400,6 +406,8 @@ impl World<'_> {
                 self.resync(f);
                 self.rec.note(
                     t,
+                    Kind::Rejoin,
+                    Some(f),
                     format!(
                         "{} rebuilt from a snapshot of {}",
                         self.name(f),

@@ -52,6 +52,12 @@ pub(crate) fn sample() -> RunResult {
         cause: "region-outage us-east-1".into(),
         rpo_us: 50_000,
         rto_us: Some(89_500_000),
+        rto_breakdown: Some(RtoBreakdown {
+            detection_us: 60_000_000,
+            promotion_us: 29_500_000,
+            routing_us: 0,
+            client_tail_us: 0,
+        }),
         rto_p50_us: Some(60_000_000),
         rto_p99_us: Some(88_000_000),
         service_restored_us: Some(30_000_000),
@@ -67,10 +73,14 @@ pub(crate) fn sample() -> RunResult {
             TimelineEntry {
                 at_us: 690_000_000,
                 what: "health checks: us-east-1 unhealthy".into(),
+                kind: "health".into(),
+                region: Some("us-east-1".into()),
             },
             TimelineEntry {
                 at_us: 720_000_000,
                 what: "eu-west-1 promoted | primary".into(),
+                kind: "promotion".into(),
+                region: Some("eu-west-1".into()),
             },
         ],
     };
