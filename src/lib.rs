@@ -12,5 +12,6 @@ pub mod metrics;
 pub mod model;
 pub mod report;
 pub mod scenario;
+pub mod sweep;
 
 pub use model::simulate;

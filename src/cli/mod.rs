@@ -5,8 +5,12 @@
 //! breached, 2 the input was invalid (bad file, bad flag), 3 the simulator
 //! broke one of its own invariants (a bug).
 
+mod check;
+mod merge;
 mod output;
 mod run;
+mod schema;
+mod sweep;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -32,8 +36,14 @@ const RUN_EXAMPLE: &str = "\
 Example:
   regionsim run scenarios/ap-async-dns.toml --seed 7 --out reports
     simulates the scenario with seed 7, prints a short summary and writes
-    reports/ap-async-dns/{report.json,summary.md,lost_writes.csv}
+    reports/ap-async-dns/{report.json,summary.md,report.html,lost_writes.csv} and the
+    charts timeline.svg, lag.svg, latency.svg and rto.svg
   regionsim run scenarios/ap-async-dns.toml --json | jq .metrics.rto_us
+  regionsim run scenarios/ap-async-dns.toml --trace dns.trace.json
+    also writes a Chrome trace (open it at ui.perfetto.dev): one track per region
+    and per client region with faults, health decisions, promotions and routing
+  regionsim run scenarios/ --trace t.json
+    with several scenarios, each trace is t.<scenario name>.json
 
 Exit codes: 0 all good, 1 a budget was breached, 2 invalid input, 3 internal error (a bug).";
 
@@ -44,6 +54,66 @@ Example:
     file, printing `ok  <file>  (<name>)` or the error for each
 
 Exit codes: 0 every file is valid, 2 some file is invalid or missing.";
+
+const SWEEP_EXAMPLE: &str = "\
+Examples:
+  regionsim sweep scenarios/sweep-dns-ttl.toml --seeds 1..20 \\
+      --set failover.dns.ttl=10s,30s,60s,120s,300s
+    runs 5 TTLs x 20 seeds on every core and writes reports/sweep-dns-ttl/
+    sweep.json, sweep.md and <metric>-vs-failover.dns.ttl.svg charts
+  regionsim sweep scenarios/sweep-replication-mode.toml --seeds 1..10 \\
+      --set replication.mode=async,semi-sync,sync
+    also writes frontier.svg: lost writes against write latency p99, per mode
+  regionsim sweep S.toml --seeds 1..100 --set failover.dns.ttl=30s,60s --shard 2/4
+    runs only the runs i with i % 4 == 1 and writes reports/<name>/shard-2-of-4.json;
+    `regionsim merge` joins the 4 shard files into what one unsharded sweep writes
+
+Runs are ordered by parameter point (the --set lists in flag order, the last varying
+fastest), seeds innermost. Values split at commas outside quotes and brackets.
+--shard K/N is 1-based. --shard auto takes K/N from a Kubernetes Indexed Job
+(JOB_COMPLETION_INDEX + 1 of JOB_COMPLETIONS, which the manifest must set) or a Slurm
+array (SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN + 1 of SLURM_ARRAY_TASK_COUNT).
+Percentiles are nearest-rank over the seeds of each point; an unbounded RTO counts
+as +infinity and a percentile that lands on it is null.
+
+Exit codes: 0 all good, 1 some run breached a budget, 2 invalid input, 3 internal error (a bug).";
+
+const CHECK_EXAMPLE: &str = "\
+Examples:
+  regionsim check scenarios/
+    runs every scenario below scenarios/ once (its own seed), holds it to its
+    [budgets], prints each budget's actual vs limit and writes the run files
+    (report.json, summary.md, report.html, charts) to reports/<name>/
+  regionsim check scenarios/ --seeds 1..20 --junit junit.xml --baseline main-reports
+    each budget must hold on all 20 seeds (run in parallel); prints the worst seed
+    per budget with `regionsim run FILE --seed N` to reproduce it, and p50/p95/p99/max
+    over the seeds; writes JUnit XML; flags every headline metric (rpo, rto, rto_p99,
+    lost_writes, failed_writes, availability, write_latency_p99, divergent_keys,
+    conflicts, lww_discarded) worse than in main-reports/<name>/report.json (as
+    written by `regionsim run --out main-reports`); a missing baseline is reported
+    and skipped
+
+Exit codes: 0 every budget held and nothing got worse, 1 a budget was breached or a
+metric got worse than the baseline, 2 invalid input, 3 internal error (a bug).";
+
+const SCHEMA_EXAMPLE: &str = "\
+Examples:
+  regionsim schema > regionsim.schema.json
+    then start a TOML scenario with `#:schema ./regionsim.schema.json` (Taplo,
+    Even Better TOML), or map *.json scenarios to it in VS Code's `json.schemas`
+
+Exit codes: 0.";
+
+const MERGE_EXAMPLE: &str = "\
+Example:
+  regionsim merge shards/ --out reports
+    reads every shard-K-of-N.json in shards/ (or in its subfolders, such as one
+    folder per downloaded CI artifact), checks they are slices of one sweep that
+    together hold every run once, and writes reports/<name>/sweep.json, sweep.md
+    and the charts: the same bytes as the unsharded sweep
+
+Exit codes: 0 all good, 1 some run breached a budget, 2 invalid, foreign, overlapping
+or missing shards.";
 
 /// regionsim: a deterministic multi-region failure simulator. It measures RPO,
 /// RTO, lost writes, conflicts and availability from a simulated history.
@@ -60,7 +130,8 @@ pub enum Command {
     ///
     /// Uses the scenario's own seed unless --seed is given. Prints a short
     /// summary to stdout (or the report JSON with --json) and writes
-    /// report.json, summary.md and lost_writes.csv under OUT/<scenario name>/.
+    /// report.json, summary.md, report.html, lost_writes.csv and the SVG charts
+    /// under OUT/<scenario name>/; --trace adds a Chrome trace-event file.
     /// Wall time and events per second go to stderr.
     #[command(after_help = RUN_EXAMPLE)]
     Run(run::RunArgs),
@@ -69,6 +140,27 @@ pub enum Command {
     /// A directory stands for every .toml and .json file below it, sorted.
     #[command(after_help = VALIDATE_EXAMPLE)]
     Validate(validate::ValidateArgs),
+    /// Run one scenario over seeds and parameter grids, in parallel.
+    ///
+    /// The cross product of --seeds and every --set list, on --jobs threads;
+    /// writes sweep.json (one row per run, percentiles per parameter point),
+    /// sweep.md and charts under OUT/<scenario name>/, or with --shard only
+    /// one slice of the runs, as shard-K-of-N.json.
+    #[command(after_help = SWEEP_EXAMPLE)]
+    Sweep(sweep::SweepArgs),
+    /// Join the shard files of a sweep into what one unsharded sweep writes.
+    #[command(after_help = MERGE_EXAMPLE)]
+    Merge(merge::MergeArgs),
+    /// Run scenarios and hold them to their budgets (for CI).
+    ///
+    /// A directory stands for every .toml and .json file below it, sorted.
+    /// With --seeds every budget must hold on every seed; --junit writes JUnit
+    /// XML; --baseline flags metrics that got worse than earlier reports.
+    #[command(after_help = CHECK_EXAMPLE)]
+    Check(check::CheckArgs),
+    /// Print the JSON Schema of the scenario format (for editors).
+    #[command(after_help = SCHEMA_EXAMPLE)]
+    Schema,
 }
 
 /// Runs the command line of this process and returns its exit code.
@@ -89,6 +181,10 @@ where
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Validate(args) => validate::validate(&args),
+        Command::Sweep(args) => sweep::sweep(&args),
+        Command::Merge(args) => merge::merge(&args),
+        Command::Check(args) => check::check(&args),
+        Command::Schema => schema::schema(),
     }
 }
 
@@ -123,7 +219,7 @@ mod tests {
                 assert_eq!(a.out, std::path::PathBuf::from("reports"));
                 assert!(!a.json);
             }
-            Command::Validate(_) => panic!("wrong subcommand"),
+            _ => panic!("wrong subcommand"),
         }
     }
 

@@ -4,7 +4,7 @@ use super::output::{collect_scenarios, fmt_rate, report_dir, write_atomic};
 use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
 use crate::metrics::{evaluate, RunResult};
 use crate::model::{simulate, Bounds, SimError};
-use crate::report::{human_summary, lost_writes_csv, report_json, summary_md};
+use crate::report::{human_summary, report_json, run_files, trace_json};
 use crate::scenario::{load_path, Scenario};
 use clap::Args;
 use std::collections::BTreeSet;
@@ -25,6 +25,11 @@ pub struct RunArgs {
     /// Print the report JSON (as in report.json) to stdout instead of the summary.
     #[arg(long)]
     pub json: bool,
+    /// Also write a Chrome trace-event JSON of the run, to open in Perfetto
+    /// (ui.perfetto.dev) or chrome://tracing. With several scenarios, each
+    /// writes FILE with `.<scenario name>` before the extension.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
 }
 
 /// Runs every scenario; returns the worst exit code (3 > 2 > 1 > 0).
@@ -36,16 +41,68 @@ pub fn run(args: &RunArgs) -> i32 {
         worst = worst.max(EXIT_INVALID);
     }
     let mut written = BTreeSet::new();
+    let bar = super::check::progress_bar(files.len(), "run");
+    let ctx = Ctx {
+        many: files.len() > 1,
+        bar: bar.as_ref(),
+    };
     let mut first = true;
     for file in &files {
-        let code = run_one(file, args, &mut written, first);
+        let code = run_one(file, args, &mut written, first, &ctx);
         first = false;
         worst = worst.max(code);
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    }
+    if let Some(b) = &bar {
+        b.finish_and_clear();
     }
     worst
 }
 
-fn run_one(file: &Path, args: &RunArgs, written: &mut BTreeSet<PathBuf>, first: bool) -> i32 {
+/// What one run needs to know about the others.
+struct Ctx<'a> {
+    /// More than one scenario: trace files get the scenario's name.
+    many: bool,
+    /// The progress bar, when stderr is a terminal (messages go above it).
+    bar: Option<&'a indicatif::ProgressBar>,
+}
+
+impl Ctx<'_> {
+    fn say(&self, msg: &str) {
+        match self.bar {
+            Some(b) => b.println(msg),
+            None => eprintln!("{msg}"),
+        }
+    }
+}
+
+/// The trace file of one scenario: FILE itself, or with several scenarios
+/// FILE with `.<name>` before its extension (`trace.json` -> `trace.dns.json`).
+fn trace_path(base: &Path, name: &str, many: bool) -> PathBuf {
+    if !many {
+        return base.to_path_buf();
+    }
+    let stem = base
+        .file_stem()
+        .map_or_else(|| "trace".into(), |s| s.to_string_lossy().into_owned());
+    let safe = report_dir(Path::new(""), name);
+    let mut file = format!("{stem}.{}", safe.display());
+    if let Some(ext) = base.extension() {
+        file.push('.');
+        file.push_str(&ext.to_string_lossy());
+    }
+    base.with_file_name(file)
+}
+
+fn run_one(
+    file: &Path,
+    args: &RunArgs,
+    written: &mut BTreeSet<PathBuf>,
+    first: bool,
+    ctx: &Ctx,
+) -> i32 {
     let scenario = match load_path(file) {
         Ok(s) => s,
         Err(e) => {
@@ -80,9 +137,20 @@ fn run_one(file: &Path, args: &RunArgs, written: &mut BTreeSet<PathBuf>, first: 
         );
     }
     let json = report_json(&result);
-    if let Err(msg) = write_reports(&dir, &result, &json) {
-        eprintln!("{msg}");
+    if let Err(msg) = write_reports(&dir, &result) {
+        ctx.say(&msg);
         return EXIT_INVALID;
+    }
+    if let Some(base) = &args.trace {
+        let path = trace_path(base, &scenario.name, ctx.many);
+        let parent = path.parent().filter(|d| !d.as_os_str().is_empty());
+        let written = parent
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| write_atomic(&path, trace_json(&result).as_bytes()));
+        if let Err(e) = written {
+            ctx.say(&format!("{}: cannot write the trace: {e}", path.display()));
+            return EXIT_INVALID;
+        }
     }
 
     if args.json {
@@ -95,12 +163,12 @@ fn run_one(file: &Path, args: &RunArgs, written: &mut BTreeSet<PathBuf>, first: 
         println!("  reports       {}", dir.display());
     }
     let secs = wall.as_secs_f64();
-    eprintln!(
+    ctx.say(&format!(
         "{}: wall {:.3}s, {} events/s",
         scenario.name,
         secs,
         fmt_rate(result.report.metrics.events, secs)
-    );
+    ));
 
     if result.report.budgets.iter().any(|b| !b.ok) {
         EXIT_BUDGET
@@ -116,16 +184,11 @@ fn fill_budgets(scenario: &Scenario, result: &mut RunResult) {
     }
 }
 
-/// Writes report.json, summary.md and lost_writes.csv into `dir`, each atomically.
-fn write_reports(dir: &Path, result: &RunResult, json: &str) -> Result<(), String> {
+/// Writes every report file of a run (see [`run_files`]) into `dir`, each atomically.
+pub(super) fn write_reports(dir: &Path, result: &RunResult) -> Result<(), String> {
     std::fs::create_dir_all(dir)
         .map_err(|e| format!("{}: cannot create the report folder: {e}", dir.display()))?;
-    let files = [
-        ("report.json", json.to_string()),
-        ("summary.md", summary_md(result)),
-        ("lost_writes.csv", lost_writes_csv(result)),
-    ];
-    for (name, contents) in files {
+    for (name, contents) in run_files(result) {
         let path = dir.join(name);
         write_atomic(&path, contents.as_bytes())
             .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;

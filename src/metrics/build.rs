@@ -249,6 +249,16 @@ pub fn build(mut rec: Recorder, f: Facts) -> RunResult {
         rto_p99_us: worst(incidents.iter().map(|i| i.rto_p99_us)),
         service_restored_us: worst(incidents.iter().map(|i| i.service_restored_us)),
         lost_writes: rec.losses.len() as u64,
+        conflicts: rec.conflicts.iter().sum(),
+        conflicts_by_region: rec
+            .conflicts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(r, c)| (name(r), *c))
+            .collect(),
+        lww_discarded: rec.lww_discarded,
+        lww_inversions: rec.lww_inversions,
         acknowledged_writes: rec.acked,
         failed_writes: rec.failed,
         attempted_writes: total,
@@ -305,6 +315,7 @@ pub fn build(mut rec: Recorder, f: Facts) -> RunResult {
             fault_windows: f.fault_windows.clone(),
             timeline: rec_timeline(&rec, &f),
             regions: f.region_names.clone(),
+            latency_cdf: rec.latency.cdf(),
         },
     }
 }

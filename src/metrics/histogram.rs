@@ -70,6 +70,30 @@ impl Histogram {
         }
         self.max
     }
+
+    /// A coarse CDF: (value, share of values at or below it) at bucket tops,
+    /// buckets within 2% of a point's first value merged into it (so at most
+    /// a few hundred points); empty when nothing was recorded, else ending at
+    /// (max, 1).
+    pub fn cdf(&self) -> Vec<(u64, f64)> {
+        let mut out: Vec<(u64, f64)> = Vec::new();
+        let (mut seen, mut anchor) = (0, 0u64);
+        for (i, &c) in self.counts.iter().enumerate().filter(|(_, &c)| c > 0) {
+            seen += c;
+            let top = lower_bound(i + 1)
+                .saturating_sub(1)
+                .clamp(self.min, self.max);
+            let point = (top, seen as f64 / self.n as f64);
+            match out.last_mut() {
+                Some(last) if (top as f64) < anchor as f64 * 1.02 => *last = point,
+                _ => {
+                    anchor = top;
+                    out.push(point);
+                }
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -100,6 +124,21 @@ mod tests {
             assert_eq!(index(lb), i);
             last = lb;
         }
+    }
+
+    #[test]
+    fn cdf_is_coarse_and_ends_at_max() {
+        let mut h = Histogram::default();
+        assert!(h.cdf().is_empty());
+        for v in 1..=10_000 {
+            h.record(v * 10);
+        }
+        let cdf = h.cdf();
+        assert!(cdf.len() < 400, "{}", cdf.len());
+        assert!(cdf.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 < w[1].1));
+        assert_eq!(cdf.last(), Some(&(100_000, 1.0)));
+        let (v, share) = cdf[cdf.len() / 2];
+        assert!((share - v as f64 / 100_000.0).abs() < 0.01, "{v} {share}");
     }
 
     #[test]

@@ -87,6 +87,10 @@ pub struct Recorder {
     /// Periods without an accepting writer: (from, to or None).
     pub writer_gaps: Vec<(u64, Option<u64>)>,
     pub rto: RtoTracker,
+    /// Per region: meetings of concurrent versions of a key.
+    pub conflicts: Vec<u64>,
+    pub lww_discarded: u64,
+    pub lww_inversions: u64,
     seconds: usize,
 }
 
@@ -112,6 +116,9 @@ impl Recorder {
             losses: Vec::new(),
             timeline: Vec::new(),
             writer_gaps: Vec::new(),
+            conflicts: vec![0; regions],
+            lww_discarded: 0,
+            lww_inversions: 0,
             seconds,
         }
     }
@@ -173,6 +180,18 @@ impl Recorder {
 
     pub fn note(&mut self, at_us: u64, kind: Kind, region: Option<usize>, what: String) {
         self.timeline.push((at_us, kind, region, what));
+    }
+
+    /// Region `r` met a version concurrent with its own.
+    pub fn conflict(&mut self, r: usize) {
+        self.conflicts[r] += 1;
+    }
+
+    /// An acknowledged write vanished under last-writer-wins; `inversion`:
+    /// it was truly later than the write that won.
+    pub fn lww_discarded(&mut self, inversion: bool) {
+        self.lww_discarded += 1;
+        self.lww_inversions += u64::from(inversion);
     }
 
     pub fn writer_lost(&mut self, at_us: u64) {

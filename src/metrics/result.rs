@@ -43,6 +43,8 @@ pub struct Metrics {
     pub failed_writes: u64,
     pub attempted_writes: u64,
     pub conflicts: u64,
+    /// Conflicts per region where they were met.
+    pub conflicts_by_region: BTreeMap<String, u64>,
     pub lww_discarded: u64,
     pub lww_inversions: u64,
     /// Semi-sync: times the primary fell back to async, and time spent so.
@@ -172,4 +174,7 @@ pub struct Series {
     pub timeline: Vec<TimelineEntry>,
     /// Region names, in scenario order (trace tracks).
     pub regions: Vec<String>,
+    /// Coarse CDF of acknowledged write latency: (latency µs, share of writes
+    /// at or below it), increasing in both; the last share is 1.
+    pub latency_cdf: Vec<(u64, f64)>,
 }

@@ -125,16 +125,15 @@ impl World<'_> {
             let mut got: Vec<u64> = self.followers().map(|f| self.acks.receipts[f]).collect();
             got.sort_unstable_by(|a, b| b.cmp(a));
             if let Some(&kth) = got.get(self.acks.need - 1) {
-                self.release_through(t, kth);
+                self.release_through(t, kth, q);
             }
         } else if self.acks.degraded {
             self.maybe_rearm(t);
         }
-        let _ = q;
     }
 
     /// Acknowledges every held write up to `idx`.
-    pub fn release_through(&mut self, t: u64, idx: u64) {
+    pub fn release_through(&mut self, t: u64, idx: u64, q: &mut EventQueue<Ev>) {
         let end = self.log.end();
         let upto = idx.min(end);
         while self.acks.released < upto {
@@ -143,7 +142,7 @@ impl World<'_> {
             let Some(e) = self.log.get(pos).copied() else {
                 continue;
             };
-            let acked = self.reply_to(t, e.id - 1, self.primary, true);
+            let acked = self.reply_to(t, e.id - 1, self.primary, true, None, q);
             if let Some(m) = self.log.get_mut(pos) {
                 m.acked = acked;
             }
@@ -172,7 +171,7 @@ impl World<'_> {
                 self.acks.need
             ),
         );
-        self.release_through(t, self.log.end());
+        self.release_through(t, self.log.end(), q);
         // Streams that are idle now count as caught up once their last write is received.
         let followers: Vec<RegionId> = self.followers().collect();
         for f in followers {
@@ -180,7 +179,6 @@ impl World<'_> {
                 self.acks.marks[f] = Some(self.log.end());
             }
         }
-        let _ = q;
     }
 
     fn maybe_rearm(&mut self, t: u64) {

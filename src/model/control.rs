@@ -6,7 +6,7 @@ use rand::Rng;
 use crate::engine::time::fmt_secs;
 use crate::engine::{EventQueue, SimTime, Streams, Subsystem};
 use crate::metrics::Kind;
-use crate::scenario::{FaultKind, RegionId};
+use crate::scenario::{FaultKind, RegionId, Routing};
 
 use super::health::Change;
 use super::world::{Ev, World};
@@ -172,7 +172,7 @@ impl World<'_> {
     }
 
     fn set_dns(&mut self, at: u64, target: RegionId) {
-        if self.dns.answer_at(u64::MAX) == target {
+        if self.routing != Some(Routing::Dns) || self.dns.answer_at(u64::MAX) == target {
             return;
         }
         self.dns.set_answer(at, target);
@@ -205,6 +205,35 @@ impl World<'_> {
         }
     }
 
+    /// Anycast: when a region goes dark or comes back, the clients whose
+    /// route changes move one convergence sample later; notes the last per
+    /// client region.
+    fn anycast_moves(&mut self, t: u64, region: RegionId) {
+        let Some(a) = &self.anycast else { return };
+        let mut last: Vec<Option<(u64, RegionId)>> = vec![None; self.n];
+        for (c, client) in self.wl.clients.iter().enumerate() {
+            let before = a.entry(&self.plan, c as u32, client.region, t.saturating_sub(1));
+            let moved_at = t + a.convergence_us[c];
+            let after = a.entry(&self.plan, c as u32, client.region, moved_at);
+            if before != after && (before == Some(region) || after == Some(region)) {
+                let slot = &mut last[client.region];
+                if slot.is_none_or(|(m, _)| moved_at > m) {
+                    *slot = after.map(|e| (moved_at, e));
+                }
+            }
+        }
+        for (from, entry) in last.iter().enumerate() {
+            if let Some((m, e)) = *entry {
+                let what = format!(
+                    "anycast: last client in {} routed to {}",
+                    self.name(from),
+                    self.name(e)
+                );
+                self.rec.note(m, Kind::Routing, Some(from), what);
+            }
+        }
+    }
+
     pub fn promote_event(&mut self, t: u64, token: u32, q: &mut EventQueue<Ev>) {
         let Some((target, tok)) = self.pending else {
             return;
@@ -229,10 +258,13 @@ impl World<'_> {
         let what = match &f.kind {
             FaultKind::RegionOutage { region } => {
                 region_of = Some(*region);
+                if start {
+                    self.zombie_went_dark(*region);
+                }
                 if *region == self.primary {
                     if start {
                         self.rec.writer_lost(t);
-                    } else if self.zombie.is_none() {
+                    } else {
                         self.rec.writer_back(t);
                     }
                 }
@@ -261,6 +293,9 @@ impl World<'_> {
             }
         };
         self.rec.note(t, kind, region_of, what);
+        if let (Some(r), true) = (region_of, matches!(f.kind, FaultKind::RegionOutage { .. })) {
+            self.anycast_moves(t, r);
+        }
         if !start {
             self.reconnect(t, q);
         }

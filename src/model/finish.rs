@@ -107,6 +107,7 @@ impl World<'_> {
     pub fn finish(mut self, stats: LoopStats) -> RunResult {
         let end = self.s.end_us();
         self.settle_all();
+        self.orphans_at_end();
         self.losses_at_end(end);
         let (converged, divergent_keys) = self.convergence(end);
         let s = self.s;

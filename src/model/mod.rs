@@ -7,6 +7,8 @@ mod faults;
 mod finish;
 mod health;
 mod links;
+mod rejoin;
+mod routing;
 mod replication;
 mod requests;
 mod workload;

@@ -5,7 +5,7 @@
 use std::collections::VecDeque;
 
 use crate::engine::{EventQueue, SimTime};
-use crate::metrics::{Kind, Loss};
+use crate::metrics::Kind;
 use crate::scenario::RegionId;
 
 use super::world::{Ev, World};
@@ -111,7 +111,7 @@ impl World<'_> {
     /// Regions that follow the current primary.
     pub fn followers(&self) -> impl Iterator<Item = RegionId> + '_ {
         let p = self.primary;
-        let z = self.zombie;
+        let z = self.zombie.region;
         self.members
             .iter()
             .copied()
@@ -138,9 +138,10 @@ impl World<'_> {
         let node = &mut self.nodes[p];
         node.kv[key as usize] = id;
         node.applied = self.log.end();
+        self.lineage_us[key as usize] = t;
         for f in 0..self.members.len() {
             let r = self.members[f];
-            if r != p && Some(r) != self.zombie {
+            if r != p && Some(r) != self.zombie.region {
                 self.pump(t, r, q);
             }
         }
@@ -155,19 +156,16 @@ impl World<'_> {
     /// A deposed primary that does not know it yet accepts a write; returns
     /// whether it can acknowledge it (alone, as async or degraded semi-sync).
     pub fn zombie_commit(&mut self, t: u64, id: u64, key: u32, acked: bool) -> bool {
-        let Some(z) = self.zombie else { return false };
+        let Some(z) = self.zombie.region else { return false };
         let acked = acked && self.acks.zombie_acks();
         self.nodes[z].kv[key as usize] = id;
-        self.zombie_writes += 1;
-        if acked {
-            self.rec.lost(Loss {
-                id,
-                key,
-                region: z,
-                commit_us: t,
-                at_us: t,
-            });
-        }
+        self.zombie.orphans.push(Entry {
+            id,
+            key,
+            origin: z as u16,
+            acked,
+            commit_us: t,
+        });
         self.acks.zombie_acks()
     }
 
@@ -325,30 +323,24 @@ impl World<'_> {
         let old = self.primary;
         let cut = self.nodes[target].applied;
         let orphans = self.log.truncate_after(cut);
-        let mut lost = 0;
-        for e in &orphans {
-            if e.acked {
-                lost += 1;
-                self.rec.lost(Loss {
-                    id: e.id,
-                    key: e.key,
-                    region: e.origin as usize,
-                    commit_us: e.commit_us,
-                    at_us: t,
-                });
-            }
-        }
+        let acked = orphans.iter().filter(|e| e.acked).count();
         self.acks_on_promotion(t, cut);
         self.term += 1;
         self.primary = target;
-        if let Some(z) = self.zombie.take() {
+        if let Some(z) = self.zombie.region {
+            // An older deposed primary that never stepped down: what only it
+            // held is gone; it is rebuilt when it can be reached.
+            self.orphans_at_end();
             if z != target {
-                // An older deposed primary that never rejoined: rebuild it later.
                 self.nodes[z].needs_resync = true;
             }
         }
-        self.zombie = (old != target).then_some(old);
-        self.zombie_writes = 0;
+        self.zombie = super::rejoin::Zombie {
+            region: (old != target).then_some(old),
+            orphans,
+            restarted: !self.plan.region_up_at(old, t),
+            fork_us: t,
+        };
         self.nodes[target].term = self.term;
         self.streams[target] = Stream::default();
         self.rec.note(
@@ -356,9 +348,10 @@ impl World<'_> {
             Kind::Promotion,
             Some(target),
             format!(
-                "{} promoted to primary at log position {cut}: {} writes of the old primary orphaned, {lost} of them acknowledged (lost)",
+                "{} promoted to primary at log position {cut}: {} writes of {} orphaned ({acked} acknowledged)",
                 self.name(target),
-                orphans.len()
+                self.zombie.orphans.len(),
+                self.name(old),
             ),
         );
         self.rec.writer_back(t);
@@ -382,24 +375,7 @@ impl World<'_> {
     /// the primary step down and rejoin; diverged replicas are rebuilt.
     pub fn reconnect(&mut self, t: u64, q: &mut EventQueue<Ev>) {
         let p = self.primary;
-        if let Some(z) = self.zombie {
-            if self.plan.reachable_at(z, p, t) {
-                self.zombie = None;
-                self.rec.note(
-                    t,
-                    Kind::Rejoin,
-                    Some(z),
-                    format!(
-                        "{} rejoined as a replica of {}: its {} writes since it was deposed were discarded",
-                        self.name(z),
-                        self.name(p),
-                        self.zombie_writes
-                    ),
-                );
-                self.zombie_writes = 0;
-                self.resync(z);
-            }
-        }
+        self.try_rejoin(t, q);
         let followers: Vec<RegionId> = self.followers().collect();
         for f in followers {
             if self.nodes[f].needs_resync && self.plan.reachable_at(f, p, t) {

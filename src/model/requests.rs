@@ -1,135 +1,215 @@
-//! The client write path: issue, route, commit (or fail), reply, settle.
+//! The client write path: issue, route (DNS, anycast entry + forward, or
+//! client-side attempts), commit (or fail), reply, settle.
 
 use crate::engine::{EventQueue, SimTime};
 use crate::metrics::Outcome;
-use crate::scenario::RegionId;
+use crate::scenario::{RegionId, Routing};
 
 use super::world::{Ev, Req, ReqState, World};
 
 impl World<'_> {
-    /// The region `client` sends a request to at `t`.
-    pub fn route(&self, client: u32, t: u64) -> RegionId {
-        self.dns.target(client, t)
-    }
-
     /// One-way client <-> region latency: access plus the link (with latency faults).
     fn client_leg(&mut self, from: RegionId, to: RegionId, t: u64) -> u64 {
         let access = self.s.workload.client_access_latency_us;
-        access + self.net.client_latency(from, to) + self.plan.extra_latency(from, to, t)
+        access + self.hop(from, to, t)
+    }
+
+    /// One-way region -> region latency for request traffic.
+    fn hop(&mut self, from: RegionId, to: RegionId, t: u64) -> u64 {
+        self.net.client_latency(from, to) + self.plan.extra_latency(from, to, t)
+    }
+
+    fn client_mode(&self) -> bool {
+        self.routing == Some(Routing::Client)
     }
 
     pub fn next_write(&mut self, t: u64, q: &mut EventQueue<Ev>) {
         let spec = self.wl.draw();
-        let client_region = self.wl.clients[spec.client as usize].region;
-        let target = self.route(spec.client, t);
         let req = self.next_req;
         self.next_req += 1;
-        let timeout = self.s.workload.request_timeout_us;
         self.ring.push_back(Req {
             client: spec.client,
+            key: spec.key,
             issue_us: t,
+            attempt_us: t,
             state: ReqState::Pending,
+            attempt: 0,
+            dst: 0,
+            via: 0,
+            retrying: false,
         });
-        q.push_lane(self.settle_lane, SimTime(t + timeout), Ev::Settle);
-        let arrive = t + self.client_leg(client_region, target, t);
-        let commit_at = arrive + self.commit_latency(target);
-        // The request dies if the region is dark at any moment until its commit,
-        // or if a partition cuts the client's path while it is in flight.
-        if self.plan.region_up_during(target, t, commit_at)
-            && self.plan.uncut_during(client_region, target, t, arrive)
-        {
-            q.push(
-                SimTime(commit_at),
-                Ev::Commit {
-                    req,
-                    key: spec.key,
-                    region: target as u16,
-                },
-            );
-        }
+        q.push_lane(self.settle_lane, SimTime(t + self.settle_after_us), Ev::Settle);
+        self.start_attempt(t, req, 1, q);
         let next = self.wl.next_arrival(t);
         if next < self.s.duration_us {
             q.push(SimTime(next), Ev::NextWrite);
         }
     }
 
-    pub fn commit(&mut self, t: u64, req: u64, key: u32, region: RegionId, q: &mut EventQueue<Ev>) {
+    /// Sends attempt `n` of request `req` now.
+    pub fn start_attempt(&mut self, t: u64, req: u64, n: u8, q: &mut EventQueue<Ev>) {
+        let Some(slot) = self.slot(req) else { return };
+        let r = self.ring[slot];
+        let from = self.wl.clients[r.client as usize].region;
+        let (dst, via) = match (self.routing, &self.anycast, &self.client_side) {
+            (Some(Routing::Client), _, Some(cs)) => {
+                let e = cs.endpoint(r.client, from, u32::from(n));
+                (e, e)
+            }
+            (Some(Routing::Anycast), Some(a), _) => {
+                let entry = a.entry(&self.plan, r.client, from, t).unwrap_or(self.primary);
+                (self.primary, entry)
+            }
+            _ => {
+                let d = self.dns.target(r.client, t);
+                (d, d)
+            }
+        };
+        let e = &mut self.ring[slot];
+        (e.attempt, e.dst, e.via, e.attempt_us, e.retrying) = (n, dst as u8, via as u8, t, false);
+        if self.client_mode() {
+            let at = t + self.s.workload.request_timeout_us;
+            q.push(SimTime(at), Ev::AttemptTimeout { req, attempt: n });
+        }
+        let at_via = t + self.client_leg(from, via, t);
+        let arrive = if dst == via { at_via } else { at_via + self.hop(via, dst, at_via) };
+        let commit_at = arrive + self.commit_latency(dst);
+        // The request dies if a region on its way is dark at any moment until
+        // the commit, or if a partition cuts its path while it is in flight.
+        let p = &self.plan;
+        let ok = p.region_up_during(via, t, arrive)
+            && p.region_up_during(dst, t, commit_at)
+            && p.uncut_during(from, via, t, at_via)
+            && p.uncut_during(via, dst, at_via, arrive);
+        if ok {
+            let ev = Ev::Commit { req, key: r.key, dst: dst as u8, via: via as u8, attempt: n };
+            q.push(SimTime(commit_at), ev);
+        }
+    }
+
+    fn slot(&self, req: u64) -> Option<usize> {
+        let s = req.checked_sub(self.ring_base)? as usize;
+        (s < self.ring.len()).then_some(s)
+    }
+
+    pub fn commit(&mut self, t: u64, req: u64, key: u32, dst: RegionId, attempt: u8, q: &mut EventQueue<Ev>) {
         let id = req + 1;
-        if region == self.primary {
+        if dst == self.primary {
             if self.acks.holding() {
                 // Committed locally; the client's answer waits for receipts.
                 let idx = self.append(t, id, key, false, q);
                 self.hold(t, idx, q);
             } else {
-                let acked = self.reply_to(t, req, region, true);
+                let acked = self.reply_to(t, req, dst, true, Some(attempt), q);
                 let idx = self.append(t, id, key, acked, q);
                 self.acks.released = idx;
             }
-        } else if self.zombie == Some(region) {
-            let reachable = self.reply_possible(t, req, region);
+        } else if self.zombie.region == Some(dst) {
+            let reachable = self.reply_at(t, req, dst).is_some_and(|(_, ok)| ok);
             if self.zombie_commit(t, id, key, reachable) {
-                self.reply_to(t, req, region, true);
+                self.reply_to(t, req, dst, true, Some(attempt), q);
             }
         } else {
             // A replica refuses the write: the client gets an error.
-            self.reply_to(t, req, region, false);
+            self.reply_to(t, req, dst, false, Some(attempt), q);
         }
     }
 
-    /// Whether an answer sent now from `from` would reach the client in time.
-    fn reply_possible(&mut self, t: u64, req: u64, from: RegionId) -> bool {
-        self.reply_at(t, req, from).is_some_and(|(_, ok)| ok)
-    }
-
-    /// (arrival, deliverable in time) of an answer sent now, if the request is
-    /// still outstanding. Draws the reply's latency sample.
+    /// (arrival, deliverable in time) of an answer sent now from `from` back
+    /// along the request's path, if the request is still outstanding.
     fn reply_at(&mut self, t: u64, req: u64, from: RegionId) -> Option<(u64, bool)> {
-        let slot = req.checked_sub(self.ring_base)? as usize;
-        let r = *self.ring.get(slot)?;
+        let r = self.ring[self.slot(req)?];
         let client_region = self.wl.clients[r.client as usize].region;
-        let deadline = r.issue_us + self.s.workload.request_timeout_us;
-        let at = t + self.client_leg(from, client_region, t);
-        let ok = at <= deadline
-            && self.plan.region_up_during(from, t, at)
-            && self.plan.uncut_during(from, client_region, t, at);
+        let via = r.via as RegionId;
+        let at_via = if via == from { t } else { t + self.hop(from, via, t) };
+        let at = at_via + self.client_leg(via, client_region, at_via);
+        let p = &self.plan;
+        let ok = at <= r.attempt_us + self.s.workload.request_timeout_us
+            && p.region_up_during(from, t, at_via)
+            && p.region_up_during(via, t, at)
+            && p.uncut_during(from, via, t, at_via)
+            && p.uncut_during(via, client_region, at_via, at);
         Some((at, ok))
     }
 
-    /// Answers request `req` from `from` now (success when `accepted`);
-    /// returns whether the client received a success.
-    pub fn reply_to(&mut self, t: u64, req: u64, from: RegionId, accepted: bool) -> bool {
-        let Some((at, ok)) = self.reply_at(t, req, from) else {
+    /// Answers request `req` from `from` now (success when `accepted`) if the
+    /// client still waits for `attempt`; returns whether it received a success.
+    pub fn reply_to(
+        &mut self,
+        t: u64,
+        req: u64,
+        from: RegionId,
+        accepted: bool,
+        attempt: Option<u8>,
+        q: &mut EventQueue<Ev>,
+    ) -> bool {
+        let Some(slot) = self.slot(req) else { return false };
+        let r = self.ring[slot];
+        if r.state != ReqState::Pending || r.retrying || attempt.is_some_and(|a| a != r.attempt) {
             return false;
-        };
-        let slot = (req - self.ring_base) as usize;
-        let Some(r) = self.ring.get_mut(slot) else {
-            return false;
-        };
-        let deadline = r.issue_us + self.s.workload.request_timeout_us;
-        r.state = match (accepted, ok) {
-            (true, true) => ReqState::Acked { ack_us: at },
-            (false, true) => ReqState::Failed { at_us: at },
-            _ => ReqState::Failed { at_us: deadline },
-        };
-        accepted && ok
+        }
+        let Some((at, ok)) = self.reply_at(t, req, from) else { return false };
+        match (accepted, ok) {
+            (true, true) => {
+                self.ring[slot].state = ReqState::Acked { ack_us: at };
+                let region = self.wl.clients[r.client as usize].region;
+                if let Some(cs) = self.client_side.as_mut() {
+                    cs.remember(r.client, region, from);
+                }
+                true
+            }
+            (false, true) => {
+                self.attempt_failed(at, req, q);
+                false
+            }
+            // Lost on the way back: the client finds out at its timeout.
+            _ => {
+                if !self.client_mode() {
+                    let deadline = r.issue_us + self.s.workload.request_timeout_us;
+                    self.ring[slot].state = ReqState::Failed { at_us: deadline };
+                }
+                false
+            }
+        }
+    }
+
+    /// The current attempt of `req` failed, seen by the client at `at`.
+    fn attempt_failed(&mut self, at: u64, req: u64, q: &mut EventQueue<Ev>) {
+        let Some(slot) = self.slot(req) else { return };
+        let n = self.ring[slot].attempt;
+        if let Some(cs) = self.client_side.as_mut() {
+            if u32::from(n) < cs.max_attempts {
+                let wait = cs.backoff(u32::from(n));
+                self.ring[slot].retrying = true;
+                q.push(SimTime(at + wait), Ev::Attempt { req, attempt: n + 1 });
+                return;
+            }
+        }
+        self.ring[slot].state = ReqState::Failed { at_us: at };
+    }
+
+    /// Client-side routing: an attempt got no answer within the timeout.
+    pub fn attempt_timeout(&mut self, t: u64, req: u64, attempt: u8, q: &mut EventQueue<Ev>) {
+        let Some(slot) = self.slot(req) else { return };
+        let r = self.ring[slot];
+        if r.state == ReqState::Pending && !r.retrying && r.attempt == attempt {
+            self.attempt_failed(t, req, q);
+        }
     }
 
     /// The oldest outstanding request reached its timeout.
     pub fn settle(&mut self) {
-        let Some(r) = self.ring.pop_front() else {
-            return;
-        };
+        let Some(r) = self.ring.pop_front() else { return };
         self.ring_base += 1;
         self.account(r);
     }
 
     fn account(&mut self, r: Req) {
-        let timeout = self.s.workload.request_timeout_us;
         let outcome = match r.state {
             ReqState::Acked { ack_us } => Outcome::Acked { ack_us },
             ReqState::Failed { at_us } => Outcome::Failed { at_us },
             ReqState::Pending => Outcome::Failed {
-                at_us: r.issue_us + timeout,
+                at_us: r.attempt_us + self.s.workload.request_timeout_us,
             },
         };
         let region = self.wl.clients[r.client as usize].region;

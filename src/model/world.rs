@@ -4,7 +4,7 @@ use std::collections::VecDeque;
 
 use crate::engine::{EventQueue, Handler, LaneId, SimTime, Streams, Tagged};
 use crate::metrics::{Recorder, Window};
-use crate::scenario::{RegionId, Scenario};
+use crate::scenario::{RegionId, Routing, Scenario};
 
 use super::dns::Dns;
 use super::faults::FaultPlan;
@@ -18,8 +18,13 @@ use super::workload::Workload;
 pub enum Ev {
     /// The workload issues its next write.
     NextWrite,
-    /// A write request reaches `region` and commits there now.
-    Commit { req: u64, key: u32, region: u16 },
+    /// Attempt `attempt` of a write request reaches `dst` (through the entry
+    /// region `via`) and commits there now.
+    Commit { req: u64, key: u32, dst: u8, via: u8, attempt: u8 },
+    /// Client-side routing: attempt `attempt` of `req` starts (after a backoff).
+    Attempt { req: u64, attempt: u8 },
+    /// Client-side routing: attempt `attempt` of `req` had no answer in time.
+    AttemptTimeout { req: u64, attempt: u8 },
     /// The oldest outstanding request reaches its timeout: account for it.
     Settle,
     /// A replicated write (log index `idx` of `term`) is durable at `to`.
@@ -44,7 +49,9 @@ impl Tagged for Ev {
     fn tag(&self) -> u64 {
         match *self {
             Ev::NextWrite => 1,
-            Ev::Commit { region, .. } => 2 | (u64::from(region) << 8),
+            Ev::Commit { dst, via, .. } => 2 | (u64::from(dst) << 8) | (u64::from(via) << 16),
+            Ev::Attempt { attempt, .. } => 12 | (u64::from(attempt) << 8),
+            Ev::AttemptTimeout { attempt, .. } => 13 | (u64::from(attempt) << 8),
             Ev::Settle => 3,
             Ev::Apply { to, .. } => 4 | (u64::from(to) << 8),
             Ev::StreamRetry { to, .. } => 5 | (u64::from(to) << 8),
@@ -73,8 +80,17 @@ pub enum ReqState {
 #[derive(Clone, Copy, Debug)]
 pub struct Req {
     pub client: u32,
+    pub key: u32,
     pub issue_us: u64,
+    /// When the current attempt started.
+    pub attempt_us: u64,
     pub state: ReqState,
+    /// Current attempt (1-based), its destination and entry regions.
+    pub attempt: u8,
+    pub dst: u8,
+    pub via: u8,
+    /// A retry is scheduled (client-side routing).
+    pub retrying: bool,
 }
 
 pub struct World<'s> {
@@ -99,10 +115,10 @@ pub struct World<'s> {
     pub members: Vec<RegionId>,
     pub primary: RegionId,
     pub term: u32,
-    /// An old primary that still believes it is primary.
-    pub zombie: Option<RegionId>,
-    /// Writes the zombie accepted since it was deposed.
-    pub zombie_writes: u64,
+    /// An old primary that still believes it is primary, and its orphans.
+    pub zombie: super::rejoin::Zombie,
+    /// Per key: commit time of the lineage's latest write (for reconcile).
+    pub lineage_us: Vec<u64>,
     /// A decided promotion: (target, token).
     pub pending: Option<(RegionId, u32)>,
     pub token: u32,
@@ -110,6 +126,12 @@ pub struct World<'s> {
     pub first_fail_noted: Vec<usize>,
     pub no_candidate_noted: bool,
     pub since_trim: u32,
+    /// `None` without a [failover] section: clients keep their first region.
+    pub routing: Option<Routing>,
+    pub anycast: Option<super::routing::Anycast>,
+    pub client_side: Option<super::routing::ClientSide>,
+    /// How long after its issue a request is accounted for.
+    pub settle_after_us: u64,
     /// Acknowledgement holding (semi-sync, sync): see `acks.rs`.
     pub acks: super::acks::AckState,
 }
@@ -149,6 +171,12 @@ impl<'s> World<'s> {
             })
             .collect();
         let rec = Recorder::new(n, s.links.len(), wl.clients.len(), windows, s.end_us());
+        let routing = s.failover.as_ref().map(|f| f.routing);
+        let anycast = (routing == Some(Routing::Anycast))
+            .then(|| super::routing::Anycast::new(s, &members, &wl.clients, &streams_rng));
+        let client_side = super::routing::ClientSide::new(s, &members, wl.clients.len(), &streams_rng);
+        let timeout = s.workload.request_timeout_us;
+        let settle_after_us = client_side.as_ref().map_or(timeout, |c| c.max_span(timeout) + 1);
         let settle_lane = q.add_lane();
         let semi_lane = q.add_lane();
         let apply_lanes = (0..n * n).map(|_| q.add_lane()).collect();
@@ -177,13 +205,17 @@ impl<'s> World<'s> {
             members,
             primary,
             term: 1,
-            zombie: None,
-            zombie_writes: 0,
+            zombie: super::rejoin::Zombie::default(),
+            lineage_us: vec![0; keys],
             pending: None,
             token: 0,
             first_fail_noted: vec![0; n],
             no_candidate_noted: false,
             since_trim: 0,
+            routing,
+            anycast,
+            client_side,
+            settle_after_us,
             acks: super::acks::AckState::new(s, n),
         }
     }
@@ -232,7 +264,11 @@ impl Handler<Ev> for World<'_> {
         let t = now.0;
         match ev {
             Ev::NextWrite => self.next_write(t, q),
-            Ev::Commit { req, key, region } => self.commit(t, req, key, region as RegionId, q),
+            Ev::Commit { req, key, dst, attempt, .. } => {
+                self.commit(t, req, key, dst as RegionId, attempt, q)
+            }
+            Ev::Attempt { req, attempt } => self.start_attempt(t, req, attempt, q),
+            Ev::AttemptTimeout { req, attempt } => self.attempt_timeout(t, req, attempt, q),
             Ev::Settle => self.settle(),
             Ev::Apply { to, term, idx } => self.apply(t, to as RegionId, term, idx, q),
             Ev::StreamRetry { to, term } => self.stream_retry(t, to as RegionId, term, q),

@@ -1,8 +1,9 @@
 //! summary.md: the design-review page of one run (figures, budgets, incidents).
 
-use super::{fmt_ms, secs_plain};
+use super::rows::{breakdown_rows, figure_rows, incident_rows, CHARTS};
+use super::secs_plain;
 use crate::engine::time::fmt_secs;
-use crate::metrics::{fmt_ratio, Incident, Metrics, Report, RunResult};
+use crate::metrics::{Incident, Metrics, Report, RunResult};
 use std::fmt::Write;
 
 /// Appends one formatted line to a `String` (writing to a `String` cannot fail).
@@ -76,64 +77,9 @@ fn figures(out: &mut String, m: &Metrics) {
     line!(out);
     line!(out, "| Figure | Value |");
     line!(out, "|---|---|");
-    let mut row = |k: &str, v: String| line!(out, "| {} | {} |", cell(k), cell(&v));
-    row("RPO (worst incident)", fmt_secs(m.rpo_us));
-    row("RTO max", opt_secs(m.rto_us, "not recovered"));
-    row("RTO p50", opt_secs(m.rto_p50_us, "not recovered"));
-    row("RTO p99", opt_secs(m.rto_p99_us, "not recovered"));
-    row(
-        "Service restored (after incident start)",
-        opt_secs(m.service_restored_us, "never"),
-    );
-    row("Lost writes", m.lost_writes.to_string());
-    row("Acknowledged writes", m.acknowledged_writes.to_string());
-    row(
-        "Failed writes",
-        format!("{} of {} attempted", m.failed_writes, m.attempted_writes),
-    );
-    row("Availability (overall)", fmt_ratio(m.availability));
-    for (region, a) in &m.availability_by_region {
-        row(&format!("Availability, clients in {region}"), fmt_ratio(*a));
+    for (k, v) in figure_rows(m) {
+        line!(out, "| {} | {} |", cell(&k), cell(&v));
     }
-    let l = &m.write_latency_us;
-    row(
-        "Write latency p50 / p95 / p99 / max",
-        format!(
-            "{} / {} / {} / {}",
-            fmt_ms(l.p50),
-            fmt_ms(l.p95),
-            fmt_ms(l.p99),
-            fmt_ms(l.max)
-        ),
-    );
-    for (replica, s) in &m.replication_lag_us {
-        row(
-            &format!("Replication lag to {replica} p50 / p99 / max"),
-            format!("{} / {} / {}", fmt_ms(s.p50), fmt_ms(s.p99), fmt_ms(s.max)),
-        );
-    }
-    row(
-        "Converged after drain",
-        if m.converged {
-            format!("yes ({} divergent keys)", m.divergent_keys)
-        } else {
-            format!("no: {} divergent keys", m.divergent_keys)
-        },
-    );
-    row("Conflicts", m.conflicts.to_string());
-    row(
-        "LWW discarded (of which inversions)",
-        format!("{} ({})", m.lww_discarded, m.lww_inversions),
-    );
-    row("Cross-region bytes", bytes(m.cross_region_bytes));
-    for (link, b) in &m.cross_region_bytes_by_link {
-        row(&format!("Cross-region bytes, {link}"), bytes(*b));
-    }
-    if let Some(cost) = m.transfer_cost {
-        row("Cross-region transfer cost", format!("{cost:.2}"));
-    }
-    row("Residency violations", m.residency_violations.to_string());
-    row("Events processed", m.events.to_string());
     line!(out);
 }
 
@@ -186,45 +132,21 @@ fn incident(out: &mut String, n: usize, inc: &Incident) {
     line!(out);
     line!(out, "| | |");
     line!(out, "|---|---|");
-    let mut row = |k: &str, v: String| line!(out, "| {} | {} |", cell(k), cell(&v));
-    row("Cause", inc.cause.clone());
-    row("Start", fmt_secs(inc.start_us));
-    row(
-        "End",
-        opt_secs(inc.end_us, "never (the fault lasted to the end of the run)"),
-    );
-    row("RPO", fmt_secs(inc.rpo_us));
-    row(
-        "RTO max / p50 / p99",
-        format!(
-            "{} / {} / {}",
-            opt_secs(inc.rto_us, "not recovered"),
-            opt_secs(inc.rto_p50_us, "not recovered"),
-            opt_secs(inc.rto_p99_us, "not recovered")
-        ),
-    );
-    row(
-        "Service restored (after start)",
-        opt_secs(inc.service_restored_us, "never"),
-    );
-    row("Lost writes", inc.lost_writes.to_string());
-    row(
-        "Affected clients",
-        format!(
-            "{} ({} never recovered)",
-            inc.affected_clients, inc.unrecovered_clients
-        ),
-    );
-    if let Some(note) = &inc.note {
-        row("Note", note.clone());
-    }
-    for e in &inc.estimates {
-        row(
-            &format!("Estimate: {}", e.what),
-            format!("{} (analytic estimate, not measured)", fmt_secs(e.value_us)),
-        );
+    for (k, v) in incident_rows(inc) {
+        line!(out, "| {} | {} |", cell(&k), cell(&v));
     }
     line!(out);
+    let phases = breakdown_rows(inc);
+    if !phases.is_empty() {
+        line!(out, "Where the RTO went (measured, consecutive phases):");
+        line!(out);
+        line!(out, "| Phase | From (s) | To (s) | Duration |");
+        line!(out, "|---|---:|---:|---:|");
+        for [phase, from, to, d] in phases {
+            line!(out, "| {} | {} | {} | {} |", cell(&phase), from, to, d);
+        }
+        line!(out);
+    }
     if inc.timeline.is_empty() {
         line!(out, "No timeline entries.");
         line!(out);
@@ -238,17 +160,15 @@ fn incident(out: &mut String, n: usize, inc: &Incident) {
     line!(out);
 }
 
-/// CHARTS GO HERE: timeline.svg, lag.svg, latency.svg and rto.svg are not drawn
-/// yet. When they are, replace this section with links/images to them.
 fn charts(out: &mut String) {
     line!(out, "## Charts");
     line!(out);
-    line!(
-        out,
-        "<!-- regionsim: charts (timeline.svg, lag.svg, latency.svg, rto.svg) will be linked here -->"
-    );
-    line!(out, "*Charts are not drawn by this version of regionsim.*");
-    line!(out);
+    for (file, caption) in CHARTS {
+        line!(out, "### {caption}");
+        line!(out);
+        line!(out, "[![{caption}]({file})]({file})");
+        line!(out);
+    }
 }
 
 fn files(out: &mut String, result: &RunResult) {
@@ -258,27 +178,16 @@ fn files(out: &mut String, result: &RunResult) {
         out,
         "- [report.json](report.json): every figure on this page, machine-readable"
     );
+    line!(
+        out,
+        "- [report.html](report.html): this page with the charts inline, for a browser (offline)"
+    );
     let n = result.lost_writes.len();
     line!(
         out,
         "- [lost_writes.csv](lost_writes.csv): the {n} lost write{} (id, key, region, commit time, incident)",
         if n == 1 { "" } else { "s" }
     );
-}
-
-fn opt_secs(us: Option<u64>, none: &str) -> String {
-    us.map_or_else(|| none.to_string(), fmt_secs)
-}
-
-/// Bytes, with a decimal-unit reading: `1843200000 (1.84 GB)`.
-fn bytes(b: u64) -> String {
-    const UNITS: [(f64, &str); 4] = [(1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")];
-    for (size, unit) in UNITS {
-        if b as f64 >= size {
-            return format!("{b} ({:.2} {unit})", b as f64 / size);
-        }
-    }
-    format!("{b} B")
 }
 
 /// Text made safe for a table cell: no pipes or line breaks.
@@ -357,6 +266,19 @@ mod tests {
         let md = summary_md(&r);
         assert!(md.contains("No incidents"));
         assert!(md.contains("**Budgets:** none declared."));
+    }
+
+    #[test]
+    fn rto_breakdown_and_chart_links() {
+        let md = summary_md(&sample());
+        assert!(md.contains("| Phase | From (s) | To (s) | Duration |"));
+        assert!(md.contains("| Detection (health checks) | 600.000 | 660.000 | 60.000s |"));
+        assert!(md.contains("| Promotion | 660.000 | 689.500 | 29.500s |"));
+        assert!(md.contains("| RTO (total) | 600.000 | 689.500 | 89.500s |"));
+        for chart in ["timeline.svg", "lag.svg", "latency.svg", "rto.svg"] {
+            assert!(md.contains(&format!("]({chart})")), "{chart} linked");
+        }
+        assert!(!md.contains("not drawn"));
     }
 
     #[test]

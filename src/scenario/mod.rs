@@ -13,6 +13,7 @@ mod leaf;
 mod load;
 mod overrides;
 mod replication;
+mod schema;
 mod support;
 mod traffic;
 mod types;
@@ -26,6 +27,7 @@ mod tests;
 use std::fmt;
 use std::path::Path;
 
+pub use schema::scenario_schema;
 pub use types::*;
 pub use units::{
     format_duration_us, parse_bandwidth_bps, parse_duration_us, parse_signed_duration_us,

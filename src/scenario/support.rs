@@ -9,9 +9,9 @@ use super::ScenarioError;
 
 const TOPOLOGIES_NOT_YET: &[Topology] = &[Topology::MultiPrimary, Topology::HomeRegion];
 const MODES_NOT_YET: &[ReplicationMode] = &[];
-const ROUTINGS_NOT_YET: &[Routing] = &[Routing::Anycast, Routing::Client];
-const ON_REJOIN_NOT_YET: &[OnRejoin] = &[OnRejoin::Reconcile];
-const FENCING_SUPPORTED: bool = false;
+const ROUTINGS_NOT_YET: &[Routing] = &[];
+const ON_REJOIN_NOT_YET: &[OnRejoin] = &[];
+const FENCING_SUPPORTED: bool = true;
 const RESIDENCY_SUPPORTED: bool = false;
 const READS_SUPPORTED: bool = false;
 

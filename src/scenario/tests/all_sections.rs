@@ -133,26 +133,6 @@ fn features_not_modelled_yet_are_refused_as_unsupported() {
         ),
         (
             "primary = \"a\"",
-            "primary = \"a\"\n[failover]\nrouting = \"anycast\"",
-            "failover.routing",
-        ),
-        (
-            "primary = \"a\"",
-            "primary = \"a\"\n[failover]\nrouting = \"client\"",
-            "failover.routing",
-        ),
-        (
-            "primary = \"a\"",
-            "primary = \"a\"\n[failover]\nfencing = true",
-            "failover.fencing",
-        ),
-        (
-            "primary = \"a\"",
-            "primary = \"a\"\n[failover]\non_rejoin = \"reconcile\"",
-            "failover.on_rejoin",
-        ),
-        (
-            "primary = \"a\"",
             "primary = \"a\"\n[[residency]]\nkeys = \"0..10\"\njurisdiction = \"EU\"",
             "residency",
         ),

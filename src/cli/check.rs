@@ -1,0 +1,299 @@
+//! `regionsim check`: run scenarios (over a range of seeds, in parallel) and
+//! hold them to their `[budgets]`; compare with a baseline; write JUnit XML.
+
+use super::output::{collect_scenarios, report_dir, write_atomic};
+use super::run::write_reports;
+use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
+use crate::metrics::{BudgetOutcome, Metrics, RunResult};
+use crate::report::{
+    check_text, compare, junit_xml, parse_baseline, Baseline, BaselineCheck, BudgetRuns, Problem,
+    ScenarioCheck,
+};
+use crate::scenario::{load_path, Scenario};
+use crate::sweep::{run_grid_with, run_one, RunError, SeedRange, MAX_RUNS};
+use clap::Args;
+use std::collections::BTreeSet;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Scenario files, or directories holding them (.toml and .json below, sorted).
+    #[arg(required = true, value_name = "SCENARIO|DIR")]
+    pub paths: Vec<PathBuf>,
+    /// Inclusive range of seeds, such as 1..20: every budget must hold on every seed.
+    /// Without it, each scenario runs once with its own seed.
+    #[arg(long, value_name = "A..B")]
+    pub seeds: Option<String>,
+    /// Write JUnit XML here: one testsuite per scenario, one testcase per budget.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Compare with earlier reports: DIR/<scenario name>/report.json, as written
+    /// by `regionsim run --out DIR`. A headline metric that got worse fails.
+    #[arg(long, value_name = "DIR")]
+    pub baseline: Option<PathBuf>,
+    /// Folder for each scenario's run files (its own seed, or the first of --seeds).
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
+}
+
+/// What is kept of each seed's run: the budget inputs, and the full result
+/// only for the seeds whose files are written or compared.
+struct Kept {
+    metrics: Metrics,
+    budgets: Vec<BudgetOutcome>,
+    full: Option<Box<RunResult>>,
+}
+
+/// Runs the check; returns 3 on a bug, else 2 on invalid input, else 1 on a
+/// breached budget or a regression, else 0.
+pub fn check(args: &CheckArgs) -> i32 {
+    let range = match args.seeds.as_deref().map(SeedRange::parse).transpose() {
+        Ok(r) => r,
+        Err(m) => {
+            eprintln!("{m}");
+            return EXIT_INVALID;
+        }
+    };
+    if let Some(r) = range.filter(|r| r.count() > MAX_RUNS) {
+        eprintln!("`--seeds {r}`: {} seeds is more than the {MAX_RUNS} runs a check may do; use a shorter range", r.count());
+        return EXIT_INVALID;
+    }
+    let (files, errors) = collect_scenarios(&args.paths);
+    let mut checks: Vec<ScenarioCheck> = errors
+        .iter()
+        .map(|e| ScenarioCheck {
+            name: "(missing)".to_string(),
+            file: e.split(": ").next().unwrap_or("").to_string(),
+            seeds: Vec::new(),
+            budgets: Vec::new(),
+            baseline: None,
+            problems: vec![Problem::Invalid(e.clone())],
+        })
+        .collect();
+    let per_file = range.map_or(1, |r| r.count() as usize);
+    let bar = progress_bar(files.len() * per_file, "check");
+    let mut written = BTreeSet::new();
+    for file in &files {
+        checks.push(check_one(file, range, args, bar.as_ref(), &mut written));
+    }
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    print!("{}", check_text(&checks));
+    let mut code = exit_code(&checks);
+    if let Some(path) = &args.junit {
+        if let Err(e) = write_file(path, junit_xml(&checks).as_bytes()) {
+            eprintln!("{}: cannot write the JUnit file: {e}", path.display());
+            code = code.max(EXIT_INVALID);
+        }
+    }
+    code
+}
+
+fn exit_code(checks: &[ScenarioCheck]) -> i32 {
+    let mut code = EXIT_OK;
+    for c in checks {
+        for p in &c.problems {
+            code = code.max(match p {
+                Problem::Invalid(_) => EXIT_INVALID,
+                Problem::Bug(_) => EXIT_BUG,
+            });
+        }
+        if c.breached() || !c.regressions().is_empty() {
+            code = code.max(EXIT_BUDGET);
+        }
+    }
+    code
+}
+
+fn check_one(
+    file: &Path,
+    range: Option<SeedRange>,
+    args: &CheckArgs,
+    bar: Option<&indicatif::ProgressBar>,
+    written: &mut BTreeSet<PathBuf>,
+) -> ScenarioCheck {
+    let label = file.display().to_string();
+    let mut c = ScenarioCheck {
+        name: file
+            .file_stem()
+            .map_or(label.clone(), |s| s.to_string_lossy().into_owned()),
+        file: label.clone(),
+        seeds: Vec::new(),
+        budgets: Vec::new(),
+        baseline: None,
+        problems: Vec::new(),
+    };
+    let scenario = match load_path(file) {
+        Ok(s) => s,
+        Err(e) => {
+            c.problems.push(Problem::Invalid(e.to_string()));
+            return c;
+        }
+    };
+    c.name = scenario.name.clone();
+    c.seeds = match range {
+        Some(r) => (r.first..=r.last).collect(),
+        None => vec![scenario.seed],
+    };
+    let baseline = args
+        .baseline
+        .as_deref()
+        .and_then(|dir| read_baseline(dir, &scenario, &mut c));
+    let report_seed = c.seeds[0];
+    let base_seed = baseline.as_ref().map(|(_, b)| b.seed);
+    let indices: Vec<usize> = (0..c.seeds.len()).collect();
+    let tick = |_: usize, _: usize| {
+        if let Some(b) = bar {
+            b.inc(1);
+        }
+    };
+    let runs = run_grid_with(
+        std::slice::from_ref(&scenario),
+        &c.seeds,
+        &indices,
+        threads(),
+        &tick,
+        |_, r| Kept {
+            metrics: r.report.metrics.clone(),
+            budgets: r.report.budgets.clone(),
+            full: (r.report.seed == report_seed || Some(r.report.seed) == base_seed)
+                .then(|| Box::new(r.clone())),
+        },
+    );
+    let runs = match runs {
+        Ok(runs) => runs,
+        Err(m) => {
+            c.problems.push(Problem::Invalid(m));
+            return c;
+        }
+    };
+    c.budgets = scenario.budgets.iter().map(BudgetRuns::new).collect();
+    let mut full: Vec<RunResult> = Vec::new();
+    for run in runs {
+        match run.outcome {
+            Ok(kept) => {
+                for b in &mut c.budgets {
+                    if let Some(o) = kept.budgets.iter().find(|o| o.metric == b.key()) {
+                        b.push(run.seed, &kept.metrics, o);
+                    }
+                }
+                full.extend(kept.full.map(|r| *r));
+            }
+            Err(e) => c.problems.push(run_problem(&label, run.seed, &e)),
+        }
+    }
+    if let Some((path, b)) = baseline {
+        compare_baseline(path, &b, &scenario, &label, &mut full, &mut c);
+    }
+    if let Some(result) = full.iter().find(|r| r.report.seed == report_seed) {
+        let dir = report_dir(&args.out, &scenario.name);
+        if !written.insert(dir.clone()) {
+            eprintln!(
+                "warning: {label}: another scenario named {:?} wrote to {} too; it is overwritten",
+                scenario.name,
+                dir.display()
+            );
+        }
+        if let Err(m) = write_reports(&dir, result) {
+            c.problems.push(Problem::Invalid(m));
+        }
+    }
+    c
+}
+
+/// Reads `DIR/<name>/report.json`; a missing file is noted on the check, a
+/// bad one is a problem (invalid input).
+fn read_baseline(
+    dir: &Path,
+    scenario: &Scenario,
+    c: &mut ScenarioCheck,
+) -> Option<(String, Baseline)> {
+    let path = report_dir(dir, &scenario.name).join("report.json");
+    let shown = path.display().to_string();
+    if !path.exists() {
+        c.baseline = Some(BaselineCheck::Missing { path: shown });
+        return None;
+    }
+    let parsed = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read the baseline: {e}"))
+        .and_then(|text| parse_baseline(&text));
+    match parsed {
+        Ok(b) => Some((shown, b)),
+        Err(m) => {
+            c.problems.push(Problem::Invalid(format!("{shown}: {m}")));
+            None
+        }
+    }
+}
+
+/// Compares the run of the baseline's seed (run now if it was not among the
+/// checked seeds) with the baseline.
+fn compare_baseline(
+    path: String,
+    b: &Baseline,
+    scenario: &Scenario,
+    label: &str,
+    full: &mut Vec<RunResult>,
+    c: &mut ScenarioCheck,
+) {
+    if !full.iter().any(|r| r.report.seed == b.seed) {
+        match run_one(scenario, b.seed) {
+            Ok(r) => full.push(r),
+            Err(e) => {
+                c.problems.push(run_problem(label, b.seed, &e));
+                return;
+            }
+        }
+    }
+    let Some(current) = full.iter().find(|r| r.report.seed == b.seed) else {
+        return;
+    };
+    c.baseline = Some(BaselineCheck::Compared {
+        path,
+        seed: b.seed,
+        scenario_changed: !b.scenario_sha256.is_empty()
+            && b.scenario_sha256 != scenario.source_sha256,
+        rows: compare(b, &current.report),
+    });
+}
+
+fn run_problem(label: &str, seed: u64, e: &RunError) -> Problem {
+    match e {
+        RunError::Bound(m) => Problem::Invalid(format!("{label} (seed {seed}): {m}")),
+        RunError::Invariant(_) | RunError::Panic(_) => Problem::Bug(format!(
+            "{e} (a bug in regionsim, not in the scenario); reproduce with: regionsim run {label} --seed {seed}"
+        )),
+    }
+}
+
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Writes a file atomically, creating its folder first.
+fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    write_atomic(path, bytes)
+}
+
+/// A progress bar on stderr, only when stderr is a terminal and there is more
+/// than one run to wait for.
+pub(super) fn progress_bar(total: usize, what: &str) -> Option<indicatif::ProgressBar> {
+    if total < 2 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    let template =
+        format!("{what} [{{bar:32}}] {{pos}}/{{len}} runs  {{elapsed}} elapsed, ETA {{eta}}");
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    Some(bar)
+}

@@ -1,0 +1,404 @@
+//! `regionsim sweep`: one scenario over seeds and `--set` parameter grids, in
+//! parallel, optionally one shard of it; writes sweep.json, sweep.md, charts.
+//!
+//! Shards: `--shard K/N` (1-based, 1 <= K <= N) runs the runs `i` with
+//! `i % N == K - 1` and writes `<out>/<name>/shard-K-of-N.json`. `--shard auto`
+//! takes K and N from the batch system (see [`shard_from_env`]).
+
+use super::output::{report_dir, write_atomic};
+use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
+use crate::engine::time::fmt_secs;
+use crate::report::sweep_files;
+use crate::scenario::Format;
+use crate::sweep::{
+    plan, rows_from, run_grid, shard_json, GridRun, Plan, RunError, RunFigures, Sample, SeedRange,
+    SetList, Shard, SweepDoc,
+};
+use clap::Args;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario file (.toml or .json).
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    /// Seeds, an inclusive range A..B (default: the scenario's own seed).
+    #[arg(long, value_name = "A..B")]
+    pub seeds: Option<String>,
+    /// A parameter and its values, PATH=V1,V2,... (repeatable; the cross
+    /// product of every list is run). Values are validated like the file's own.
+    #[arg(long = "set", value_name = "PATH=V1,V2,...")]
+    pub sets: Vec<String>,
+    /// Run only slice K of N (1-based) and write shard-K-of-N.json; `auto`
+    /// reads the slice from a Kubernetes Indexed Job or a Slurm array.
+    #[arg(long, value_name = "K/N|auto")]
+    pub shard: Option<String>,
+    /// Worker threads (default: every core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub jobs: Option<u32>,
+    /// Folder for the outputs: they go to OUT/<scenario name>/.
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
+}
+
+/// Runs the sweep; exit 0, 1 (some run breached a budget), 2 (invalid input)
+/// or 3 (a run broke an invariant of the simulator).
+pub fn sweep(args: &SweepArgs) -> i32 {
+    match sweep_inner(args) {
+        Ok(code) => code,
+        Err((code, messages)) => {
+            for m in messages {
+                eprintln!("{m}");
+            }
+            code
+        }
+    }
+}
+
+type Failure = (i32, Vec<String>);
+
+fn invalid(m: String) -> Failure {
+    (EXIT_INVALID, vec![m])
+}
+
+fn sweep_inner(args: &SweepArgs) -> Result<i32, Failure> {
+    let sets = args
+        .sets
+        .iter()
+        .map(|s| SetList::parse(s))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(invalid)?;
+    let seeds = args
+        .seeds
+        .as_deref()
+        .map(SeedRange::parse)
+        .transpose()
+        .map_err(invalid)?;
+    let shard = match args.shard.as_deref() {
+        None => None,
+        Some("auto") => Some(shard_from_env(|k| std::env::var(k).ok()).map_err(invalid)?),
+        Some(text) => Some(Shard::parse(text).map_err(invalid)?),
+    };
+    let file = &args.scenario;
+    let label = file.display().to_string();
+    let format = Format::from_path(file).ok_or_else(|| {
+        invalid(format!(
+            "{label}: file name: unknown scenario file extension; accepted: .toml or .json"
+        ))
+    })?;
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        invalid(format!(
+            "{label}: file: cannot read the file as UTF-8 text: {e}"
+        ))
+    })?;
+    let plan = plan(&text, &label, format, sets, seeds).map_err(|m| (EXIT_INVALID, m))?;
+    let threads = args.jobs.map_or_else(default_threads, |j| j as usize);
+    let indices: Vec<usize> = (0..plan.grid.run_count())
+        .filter(|i| shard.is_none_or(|s| s.contains(*i)))
+        .collect();
+
+    let bar = progress_bar(indices.len());
+    let tick = |_: usize, _: usize| {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    };
+    let seed_list = plan.grid.seed_list();
+    let (runs, wall) = timed(|| run_grid(&plan.scenarios, &seed_list, &indices, threads, &tick));
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let runs = runs.map_err(|m| (EXIT_BUG, vec![m]))?;
+    let rows = rows_from(&plan.grid, runs).map_err(|failed| failures(&label, &plan, &failed))?;
+    let dir = report_dir(&args.out, &plan.definition.scenario);
+    eprintln!(
+        "{}: {} runs on {threads} thread(s) in {:.3}s wall",
+        plan.definition.scenario,
+        rows.len(),
+        wall.as_secs_f64()
+    );
+    let breached = rows
+        .iter()
+        .filter(|r| !r.budgets_breached.is_empty())
+        .count();
+    if let Some(shard) = shard {
+        let path = dir.join(shard.file_name());
+        let json = shard_json(&plan.definition, shard, &rows);
+        write_files(&dir, &[(shard.file_name(), json)]).map_err(invalid)?;
+        println!(
+            "{}  shard {shard}: {} of {} runs, {breached} breaching a budget",
+            plan.definition.scenario,
+            rows.len(),
+            plan.definition.runs
+        );
+        println!("  wrote {}", path.display());
+        return Ok(if breached > 0 { EXIT_BUDGET } else { EXIT_OK });
+    }
+    let doc = SweepDoc::assemble(plan.definition, rows).map_err(|m| (EXIT_BUG, vec![m]))?;
+    write_sweep(&args.out, &doc).map_err(invalid)
+}
+
+/// Writes every file of `doc` under `<out>/<name>/`, prints the summary, and
+/// returns the exit code (1 when some run breached a budget).
+pub(super) fn write_sweep(out: &Path, doc: &SweepDoc) -> Result<i32, String> {
+    let dir = report_dir(out, &doc.definition.scenario);
+    write_files(&dir, &sweep_files(doc))?;
+    print!("{}", summary(doc));
+    println!("  reports   {}", dir.display());
+    Ok(if doc.any_breach() {
+        EXIT_BUDGET
+    } else {
+        EXIT_OK
+    })
+}
+
+fn write_files(dir: &Path, files: &[(String, String)]) -> Result<(), String> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("{}: cannot create the output folder: {e}", dir.display()))?;
+    for (name, contents) in files {
+        let path = dir.join(name);
+        write_atomic(&path, contents.as_bytes())
+            .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// A few lines for the terminal: per point, the medians that matter most.
+fn summary(doc: &SweepDoc) -> String {
+    let d = &doc.definition;
+    let short: String = d.scenario_sha256.chars().take(12).collect();
+    let mut s = format!(
+        "{}  sha256 {short}  {} runs ({} points x {} seeds {})\n",
+        d.scenario,
+        d.runs,
+        d.points,
+        d.seeds.count(),
+        d.seeds
+    );
+    let secs = |v: Option<&crate::sweep::Spread>| match v.map(|x| x.p50) {
+        Some(Sample::Int(us)) => fmt_secs(us),
+        _ => "not recovered".to_string(),
+    };
+    let num = |v: Option<&crate::sweep::Spread>| match v.map(|x| x.p50) {
+        Some(Sample::Int(n)) => n.to_string(),
+        Some(Sample::Ratio(r)) => crate::metrics::fmt_ratio(r),
+        _ => "-".to_string(),
+    };
+    for p in &doc.points {
+        let m = &p.metrics;
+        s.push_str(&format!(
+            "  {}  median: RPO {}  RTO {}  lost {}  availability {}\n",
+            p.params.label(),
+            secs(m.get("rpo_us")),
+            secs(m.get("rto_us")),
+            num(m.get("lost_writes")),
+            num(m.get("availability"))
+        ));
+    }
+    let breached = doc
+        .rows
+        .iter()
+        .filter(|r| !r.budgets_breached.is_empty())
+        .count();
+    if breached == 0 {
+        s.push_str("  budgets   held in every run\n");
+    } else {
+        s.push_str(&format!(
+            "  budgets   {breached} of {} runs breached a budget\n",
+            d.runs
+        ));
+    }
+    s
+}
+
+/// Messages and the exit code for runs that gave no result.
+fn failures(label: &str, plan: &Plan, failed: &[GridRun<RunFigures>]) -> Failure {
+    let mut code = EXIT_INVALID;
+    let mut msgs = Vec::new();
+    for f in failed {
+        let Err(e) = &f.outcome else { continue };
+        let params = plan.grid.params(f.point);
+        let mut repro = format!("regionsim sweep {label} --seeds {}..{}", f.seed, f.seed);
+        for (p, v) in &params.0 {
+            repro.push_str(&format!(" --set '{p}={v}'"));
+        }
+        match e {
+            RunError::Bound(m) => msgs.push(format!(
+                "{label}: run {} ({}, seed {}): {m}",
+                f.index,
+                params.label(),
+                f.seed
+            )),
+            RunError::Invariant(_) | RunError::Panic(_) => {
+                code = EXIT_BUG;
+                msgs.push(format!(
+                    "regionsim: internal error in run {} ({}, seed {}): {e}\n\
+                     This is a bug in regionsim, not in the scenario.\nreproduce with: {repro} --jobs 1",
+                    f.index,
+                    params.label(),
+                    f.seed
+                ));
+            }
+        }
+    }
+    (code, msgs)
+}
+
+/// The slice for `--shard auto`, from the batch system's variables (`get`
+/// reads one; the CLI passes the process environment):
+///
+/// - Kubernetes Indexed Job: `JOB_COMPLETION_INDEX` (0-based, set by
+///   Kubernetes) and `JOB_COMPLETIONS` (the number of completions; Kubernetes
+///   does not set it, so the manifest must, to the job's `completions`).
+///   K = index + 1, N = completions.
+/// - Slurm job array: `SLURM_ARRAY_TASK_ID`, `SLURM_ARRAY_TASK_COUNT` and
+///   `SLURM_ARRAY_TASK_MIN` (the array may start at 0, 1 or any number; it must
+///   be contiguous with step 1, such as `--array=1-8` or `--array=0-7`).
+///   K = id - min + 1, N = count.
+///
+/// Errs when neither or both are present, or a value is malformed.
+pub fn shard_from_env(get: impl Fn(&str) -> Option<String>) -> Result<Shard, String> {
+    let num = |k: &str| -> Result<Option<u64>, String> {
+        match get(k) {
+            None => Ok(None),
+            Some(v) => v
+                .trim()
+                .parse::<u64>()
+                .map(Some)
+                .map_err(|_| format!("--shard auto: {k}={v:?} is not a non-negative integer")),
+        }
+    };
+    let need = |k: &str, why: &str| -> Result<u64, String> {
+        num(k)?.ok_or_else(|| format!("--shard auto: {k} is not set; {why}"))
+    };
+    let k8s = num("JOB_COMPLETION_INDEX")?;
+    let slurm = num("SLURM_ARRAY_TASK_ID")?;
+    let (k, n, source) = match (k8s, slurm) {
+        (Some(_), Some(_)) => {
+            return Err("--shard auto: both JOB_COMPLETION_INDEX (Kubernetes) and SLURM_ARRAY_TASK_ID (Slurm) are set; give --shard K/N instead".to_string())
+        }
+        (Some(index), None) => {
+            let n = need("JOB_COMPLETIONS", "set it in the Job's pod template to the Job's `completions` (Kubernetes does not)")?;
+            (index.saturating_add(1), n, "JOB_COMPLETION_INDEX/JOB_COMPLETIONS")
+        }
+        (None, Some(id)) => {
+            let count = need("SLURM_ARRAY_TASK_COUNT", "run inside a Slurm job array (sbatch --array=1-N)")?;
+            let min = need("SLURM_ARRAY_TASK_MIN", "run inside a Slurm job array (sbatch --array=1-N)")?;
+            if let Some(step) = num("SLURM_ARRAY_TASK_STEP")?.filter(|s| *s != 1) {
+                return Err(format!("--shard auto: the Slurm array has step {step}; use a contiguous array with step 1, such as --array=1-{count}"));
+            }
+            if let Some(max) = num("SLURM_ARRAY_TASK_MAX")? {
+                if max.checked_sub(min).and_then(|d| d.checked_add(1)) != Some(count) {
+                    return Err(format!("--shard auto: the Slurm array {min}..{max} holds {count} tasks, so it is not contiguous; use --array={min}-{}", min.saturating_add(count).saturating_sub(1)));
+                }
+            }
+            let k = id.checked_sub(min).map(|d| d.saturating_add(1)).unwrap_or(0);
+            (k, count, "SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_MIN/SLURM_ARRAY_TASK_COUNT")
+        }
+        (None, None) => {
+            return Err("--shard auto: neither a Kubernetes Indexed Job (JOB_COMPLETION_INDEX) nor a Slurm job array (SLURM_ARRAY_TASK_ID) is visible in the environment; give --shard K/N instead".to_string())
+        }
+    };
+    Shard::new(k, n).ok_or_else(|| format!("--shard auto: {source} give slice {k} of {n}, which is not a valid slice (1 <= K <= N)"))
+}
+
+fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// A progress bar with an ETA on stderr, only when stderr is a terminal.
+fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() || total == 0 {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "sweep [{bar:32}] {pos}/{len} runs  {elapsed} elapsed, ETA {eta}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    Some(bar)
+}
+
+/// Runs `f` and measures its wall time (for stderr only, never a report).
+#[allow(clippy::disallowed_methods)]
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = std::time::Instant::now();
+    let value = f();
+    (value, start.elapsed())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + '_ {
+        move |k| {
+            vars.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn kubernetes_index_is_zero_based() {
+        let s = shard_from_env(env(&[
+            ("JOB_COMPLETION_INDEX", "0"),
+            ("JOB_COMPLETIONS", "4"),
+        ]));
+        assert_eq!(s, Ok(Shard { k: 1, n: 4 }));
+        let s = shard_from_env(env(&[
+            ("JOB_COMPLETION_INDEX", "3"),
+            ("JOB_COMPLETIONS", "4"),
+        ]));
+        assert_eq!(s, Ok(Shard { k: 4, n: 4 }));
+        assert!(shard_from_env(env(&[
+            ("JOB_COMPLETION_INDEX", "4"),
+            ("JOB_COMPLETIONS", "4")
+        ]))
+        .is_err());
+        let e = shard_from_env(env(&[("JOB_COMPLETION_INDEX", "0")])).unwrap_err();
+        assert!(e.contains("JOB_COMPLETIONS"), "{e}");
+    }
+
+    #[test]
+    fn slurm_arrays_may_start_anywhere() {
+        let one = [
+            ("SLURM_ARRAY_TASK_ID", "1"),
+            ("SLURM_ARRAY_TASK_MIN", "1"),
+            ("SLURM_ARRAY_TASK_MAX", "3"),
+            ("SLURM_ARRAY_TASK_COUNT", "3"),
+        ];
+        assert_eq!(shard_from_env(env(&one)), Ok(Shard { k: 1, n: 3 }));
+        let zero = [
+            ("SLURM_ARRAY_TASK_ID", "2"),
+            ("SLURM_ARRAY_TASK_MIN", "0"),
+            ("SLURM_ARRAY_TASK_COUNT", "3"),
+        ];
+        assert_eq!(shard_from_env(env(&zero)), Ok(Shard { k: 3, n: 3 }));
+        let gappy = [
+            ("SLURM_ARRAY_TASK_ID", "1"),
+            ("SLURM_ARRAY_TASK_MIN", "1"),
+            ("SLURM_ARRAY_TASK_MAX", "5"),
+            ("SLURM_ARRAY_TASK_COUNT", "3"),
+        ];
+        assert!(shard_from_env(env(&gappy)).is_err());
+    }
+
+    #[test]
+    fn nothing_or_both_is_an_error() {
+        assert!(shard_from_env(env(&[])).unwrap_err().contains("neither"));
+        let both = [
+            ("JOB_COMPLETION_INDEX", "0"),
+            ("JOB_COMPLETIONS", "2"),
+            ("SLURM_ARRAY_TASK_ID", "1"),
+        ];
+        assert!(shard_from_env(env(&both)).unwrap_err().contains("both"));
+        assert!(shard_from_env(env(&[("JOB_COMPLETION_INDEX", "x")])).is_err());
+    }
+}

@@ -1,0 +1,134 @@
+//! Split brain and its end: the writes a deposed primary holds that the new
+//! lineage lacks (orphans), when it steps down (fencing, restart), and what
+//! happens to its orphans then (`on_rejoin`: discard or reconcile).
+
+use crate::engine::EventQueue;
+use crate::metrics::{Kind, Loss};
+use crate::scenario::{OnRejoin, RegionId};
+
+use super::replication::Entry;
+use super::world::{Ev, World};
+
+/// The deposed primary and what only it holds.
+#[derive(Clone, Debug, Default)]
+pub struct Zombie {
+    pub region: Option<RegionId>,
+    /// Its writes the new lineage lacks, in commit order.
+    pub orphans: Vec<Entry>,
+    /// It went dark since it was deposed: it restarts as a replica.
+    pub restarted: bool,
+    /// When it was deposed (the fork).
+    pub fork_us: u64,
+}
+
+impl World<'_> {
+    /// Whether the deposed primary steps down now: fenced by the new primary
+    /// (fencing = true) or restarted, and able to reach the new primary.
+    fn may_rejoin(&self, z: RegionId, t: u64) -> bool {
+        let fencing = self.s.failover.as_ref().is_some_and(|f| f.fencing);
+        (fencing || self.zombie.restarted) && self.plan.reachable_at(z, self.primary, t)
+    }
+
+    /// A region-outage of the deposed primary begins: it will restart.
+    pub fn zombie_went_dark(&mut self, region: RegionId) {
+        if self.zombie.region == Some(region) {
+            self.zombie.restarted = true;
+        }
+    }
+
+    /// Steps the deposed primary down if it may; returns whether it did.
+    pub fn try_rejoin(&mut self, t: u64, q: &mut EventQueue<Ev>) -> bool {
+        let Some(z) = self.zombie.region else { return false };
+        if !self.may_rejoin(z, t) {
+            return false;
+        }
+        let orphans = std::mem::take(&mut self.zombie.orphans);
+        let reconcile = self
+            .s
+            .failover
+            .as_ref()
+            .is_some_and(|f| f.on_rejoin == OnRejoin::Reconcile);
+        let what = if reconcile {
+            let (kept, lost_lww) = self.reconcile(t, &orphans, q);
+            format!(
+                "{} rejoined as a replica of {}: {} of its {} orphaned writes reconciled, {lost_lww} lost a last-writer-wins comparison",
+                self.name(z),
+                self.name(self.primary),
+                kept,
+                orphans.len()
+            )
+        } else {
+            let lost = self.discard(&orphans, t);
+            format!(
+                "{} rejoined as a replica of {}: its {} orphaned writes discarded ({lost} acknowledged: lost)",
+                self.name(z),
+                self.name(self.primary),
+                orphans.len()
+            )
+        };
+        self.rec.note(t, Kind::Rejoin, Some(z), what);
+        self.zombie = Zombie::default();
+        self.resync(z);
+        true
+    }
+
+    /// Records the acknowledged orphans as lost; returns how many.
+    fn discard(&mut self, orphans: &[Entry], at_us: u64) -> u64 {
+        let mut lost = 0;
+        for e in orphans.iter().filter(|e| e.acked) {
+            lost += 1;
+            self.rec.lost(Loss {
+                id: e.id,
+                key: e.key,
+                region: e.origin as usize,
+                commit_us: e.commit_us,
+                at_us,
+            });
+        }
+        lost
+    }
+
+    /// Replays the orphans into the new primary. A key the new lineage also
+    /// wrote since the fork is a conflict, resolved by last writer wins on
+    /// commit time. Returns (replayed, discarded by LWW).
+    fn reconcile(&mut self, t: u64, orphans: &[Entry], q: &mut EventQueue<Ev>) -> (u64, u64) {
+        let (mut kept, mut lost) = (0, 0);
+        let fork = self.zombie.fork_us;
+        for e in orphans {
+            let k = e.key as usize;
+            let theirs = self.lineage_us[k];
+            if theirs > fork {
+                self.rec.conflict(self.primary);
+                if theirs >= e.commit_us {
+                    lost += 1;
+                    if e.acked {
+                        // The winner committed later in true time: no inversion.
+                        self.rec.lww_discarded(false);
+                    }
+                    continue;
+                }
+            }
+            kept += 1;
+            self.append(t, e.id, e.key, e.acked, q);
+            self.lineage_us[k] = e.commit_us;
+        }
+        (kept, lost)
+    }
+
+    /// At the end of the run: a deposed primary that never stepped down keeps
+    /// writes the system's lineage lacks; the acknowledged ones are lost.
+    pub fn orphans_at_end(&mut self) {
+        let orphans = std::mem::take(&mut self.zombie.orphans);
+        let fork = self.zombie.fork_us;
+        for e in orphans.iter().filter(|e| e.acked) {
+            self.rec.lost(Loss {
+                id: e.id,
+                key: e.key,
+                region: e.origin as usize,
+                commit_us: e.commit_us,
+                // Lost since the fork (or since its own commit, if later).
+                at_us: e.commit_us.max(fork),
+            });
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! Where a client's request goes: DNS (cached answers), anycast (the nearest
+//! announced region, as the client's routes see it), or client-side failover
+//! (endpoints in order, backoff between attempts, the last good one remembered).
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::engine::{Streams, Subsystem};
+use crate::scenario::{Backoff, Jitter, RegionId, Routing, Scenario};
+
+use super::faults::FaultPlan;
+use super::links::Sampler;
+use super::workload::Client;
+
+/// Regions in order of proximity from `from` (itself first, then by median
+/// link latency, ties in scenario order), among `candidates`.
+pub fn nearest_first(s: &Scenario, from: RegionId, candidates: &[RegionId]) -> Vec<RegionId> {
+    let dist = |r: RegionId| {
+        if r == from {
+            Some(0)
+        } else {
+            s.link_between(from, r).map(|l| Sampler::median(&l.latency))
+        }
+    };
+    let mut v: Vec<(u64, RegionId)> = candidates
+        .iter()
+        .filter_map(|&r| dist(r).map(|d| (d, r)))
+        .collect();
+    v.sort();
+    v.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Anycast: every member region announces; a client reaches the nearest one
+/// that is up as its routes see it, one convergence sample behind the truth.
+#[derive(Clone, Debug)]
+pub struct Anycast {
+    /// Per region a client can be located in: members nearest first.
+    prefs: Vec<Vec<RegionId>>,
+    /// Per client: its convergence delay.
+    pub convergence_us: Vec<u64>,
+}
+
+impl Anycast {
+    pub fn new(s: &Scenario, members: &[RegionId], clients: &[Client], streams: &Streams) -> Self {
+        let sampler = s
+            .failover
+            .as_ref()
+            .map(|f| Sampler::new(&f.anycast.convergence));
+        let mut rng = streams.stream(Subsystem::Clients, 1);
+        let convergence_us = clients
+            .iter()
+            .map(|_| sampler.as_ref().map_or(0, |x| x.sample(&mut rng)))
+            .collect();
+        Anycast {
+            prefs: (0..s.regions.len()).map(|r| nearest_first(s, r, members)).collect(),
+            convergence_us,
+        }
+    }
+
+    /// The region `client` (located in `from`) reaches at `t`.
+    pub fn entry(&self, plan: &FaultPlan, client: u32, from: RegionId, t: u64) -> Option<RegionId> {
+        let seen = t.saturating_sub(self.convergence_us[client as usize]);
+        let prefs = &self.prefs[from];
+        prefs
+            .iter()
+            .copied()
+            .find(|&r| plan.region_up_at(r, seen))
+            .or(prefs.first().copied())
+    }
+
+}
+
+/// Client-side failover state.
+#[derive(Clone, Debug)]
+pub struct ClientSide {
+    /// Per client region: endpoints in order of preference.
+    prefs: Vec<Vec<RegionId>>,
+    /// Per client: index (into its region's list) of the endpoint that last worked.
+    remembered: Vec<u8>,
+    pub max_attempts: u32,
+    backoff: Backoff,
+    rng: ChaCha8Rng,
+}
+
+impl ClientSide {
+    pub fn new(s: &Scenario, members: &[RegionId], clients: usize, streams: &Streams) -> Option<Self> {
+        let f = s.failover.as_ref().filter(|f| f.routing == Routing::Client)?;
+        let prefs = (0..s.regions.len())
+            .map(|r| match &f.client.endpoints {
+                Some(list) => list.clone(),
+                None => nearest_first(s, r, members),
+            })
+            .collect();
+        Some(ClientSide {
+            prefs,
+            remembered: vec![0; clients],
+            max_attempts: f.client.max_attempts.max(1),
+            backoff: f.client.backoff.clone(),
+            rng: streams.stream(Subsystem::Clients, 2),
+        })
+    }
+
+    /// The endpoint of attempt `n` (1-based): the remembered one, then the
+    /// following ones in order.
+    pub fn endpoint(&self, client: u32, from: RegionId, n: u32) -> RegionId {
+        let list = &self.prefs[from];
+        let start = self.remembered[client as usize] as usize;
+        list[(start + n as usize - 1) % list.len()]
+    }
+
+    pub fn remember(&mut self, client: u32, from: RegionId, endpoint: RegionId) {
+        if let Some(i) = self.prefs[from].iter().position(|&r| r == endpoint) {
+            self.remembered[client as usize] = i as u8;
+        }
+    }
+
+    /// The wait before retry `n` (n = 1, 2, ...): v = min(cap, base * 2^(n-1)),
+    /// exactly v ("none"), uniform in [0, v] ("full") or in [v/2, v] ("equal").
+    pub fn backoff(&mut self, n: u32) -> u64 {
+        let b = &self.backoff;
+        let v = b
+            .base_us
+            .saturating_mul(1u64 << (n.saturating_sub(1)).min(40))
+            .min(b.cap_us);
+        match b.jitter {
+            Jitter::None => v,
+            Jitter::Full => self.rng.gen_range(0..=v),
+            Jitter::Equal => self.rng.gen_range(v / 2..=v),
+        }
+    }
+
+    /// The longest a request can take: every attempt timing out, maximal waits.
+    pub fn max_span(&self, timeout_us: u64) -> u64 {
+        let a = u64::from(self.max_attempts);
+        a * timeout_us + (a - 1) * self.backoff.cap_us
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    fn side(jitter: Jitter) -> ClientSide {
+        ClientSide {
+            prefs: vec![vec![0, 1, 2]],
+            remembered: vec![0],
+            max_attempts: 3,
+            backoff: Backoff { base_us: 100, cap_us: 1000, jitter },
+            rng: ChaCha8Rng::seed_from_u64(1),
+        }
+    }
+
+    #[test]
+    fn backoff_follows_the_spec() {
+        let mut s = side(Jitter::None);
+        assert_eq!((1..=6).map(|n| s.backoff(n)).collect::<Vec<_>>(), vec![100, 200, 400, 800, 1000, 1000]);
+        let mut f = side(Jitter::Full);
+        let xs: Vec<u64> = (0..20_000).map(|_| f.backoff(3)).collect();
+        assert!(xs.iter().all(|&x| x <= 400));
+        let mean = xs.iter().sum::<u64>() as f64 / xs.len() as f64;
+        assert!((mean - 200.0).abs() < 5.0, "{mean}");
+        let mut e = side(Jitter::Equal);
+        let ys: Vec<u64> = (0..20_000).map(|_| e.backoff(3)).collect();
+        assert!(ys.iter().all(|&y| (200..=400).contains(&y)));
+        let mean = ys.iter().sum::<u64>() as f64 / ys.len() as f64;
+        assert!((mean - 300.0).abs() < 5.0, "{mean}");
+    }
+
+    #[test]
+    fn endpoints_rotate_from_the_remembered_one() {
+        let mut s = side(Jitter::None);
+        assert_eq!((1..=4).map(|n| s.endpoint(0, 0, n)).collect::<Vec<_>>(), vec![0, 1, 2, 0]);
+        s.remember(0, 0, 2);
+        assert_eq!(s.endpoint(0, 0, 1), 2);
+        assert_eq!(s.endpoint(0, 0, 2), 0);
+    }
+}

@@ -1,0 +1,377 @@
+//! Shared pieces of the SVG charts: rendering to a string, the palette, the
+//! time axis, fault-window shading and gap-aware line segments.
+
+use crate::metrics::Series;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::error::Error;
+
+/// Width and height of the time charts, in pixels.
+pub const SIZE: (u32, u32) = (960, 480);
+
+/// The font of every label (SVG viewers pick their own sans-serif face).
+pub const FONT: &str = "sans-serif";
+
+/// A drawing step that may fail (plotters reports backend and layout errors).
+pub type Draw<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+pub type Drawn = Result<(), Box<dyn Error>>;
+
+/// Series colours (Okabe–Ito, distinguishable with the common colour-vision
+/// deficiencies); green and purple are kept for the failover markers.
+pub const PALETTE: [RGBColor; 6] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 0, 0),
+    RGBColor(150, 150, 150),
+];
+
+/// The colour of the i-th series.
+pub fn color(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// Shading of fault windows.
+pub const FAULT: RGBColor = RGBColor(220, 50, 32);
+/// Shading of the drain period.
+pub const DRAIN: RGBColor = RGBColor(120, 120, 120);
+
+/// Renders a chart into an SVG string. A drawing error (never expected with
+/// the SVG backend) gives a small SVG that says so instead of a panic.
+pub fn render(size: (u32, u32), draw: impl FnOnce(&Draw) -> Drawn) -> String {
+    let mut svg = String::new();
+    let outcome = {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        root.fill(&WHITE)
+            .map_err(|e| Box::new(e) as Box<dyn Error>)
+            .and_then(|()| draw(&root))
+            .and_then(|()| root.present().map_err(|e| Box::new(e) as Box<dyn Error>))
+    };
+    match outcome {
+        Ok(()) => svg,
+        Err(e) => fallback(size, &format!("chart could not be drawn: {e}")),
+    }
+}
+
+/// How a legend entry is drawn.
+#[derive(Clone, Copy, Debug)]
+pub enum Key {
+    Line(ShapeStyle),
+    Dashed(ShapeStyle),
+    Fill(ShapeStyle),
+}
+
+/// Legend entries, in order.
+pub type Legend = Vec<(String, Key)>;
+
+const LEGEND_COLUMNS: usize = 2;
+const LEGEND_ROW: u32 = 24;
+
+/// Height of the legend strip under the plot.
+fn legend_height(entries: usize) -> u32 {
+    let rows = entries.div_ceil(LEGEND_COLUMNS) as u32;
+    if rows == 0 {
+        0
+    } else {
+        rows * LEGEND_ROW + 12
+    }
+}
+
+/// Renders a chart with a title on top and its legend in a strip below the
+/// plot (never over the data). `size` is the size without the legend strip.
+pub fn render_chart(
+    size: (u32, u32),
+    title: &str,
+    legend: &[(String, Key)],
+    draw: impl FnOnce(&Draw) -> Drawn,
+) -> String {
+    let strip = legend_height(legend.len());
+    render((size.0, size.1 + strip), |root| {
+        let body = root.titled(title, (FONT, 22))?;
+        let (_, h) = body.dim_in_pixel();
+        let (plot, keys) = body.split_vertically(h.saturating_sub(strip));
+        draw(&plot)?;
+        draw_legend(&keys, legend)
+    })
+}
+
+fn draw_legend(area: &Draw, legend: &[(String, Key)]) -> Drawn {
+    let (w, _) = area.dim_in_pixel();
+    let col_w = (w.saturating_sub(120) / LEGEND_COLUMNS as u32) as i32;
+    let text = TextStyle::from((FONT, 16).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
+    for (i, (label, key)) in legend.iter().enumerate() {
+        let x = 90 + (i % LEGEND_COLUMNS) as i32 * col_w;
+        let y = 4 + (i / LEGEND_COLUMNS) as i32 * LEGEND_ROW as i32 + LEGEND_ROW as i32 / 2;
+        match *key {
+            Key::Line(style) => area.draw(&PathElement::new(vec![(x, y), (x + 28, y)], style))?,
+            Key::Dashed(style) => area.draw(&plotters::element::DashedPathElement::new(
+                vec![(x, y), (x + 28, y)],
+                6,
+                4,
+                style,
+            ))?,
+            Key::Fill(style) => area.draw(&Rectangle::new([(x, y - 7), (x + 28, y + 7)], style))?,
+        }
+        area.draw_text(label, &text, (x + 36, y))?;
+    }
+    Ok(())
+}
+
+/// The mesh (axes, labels, light grid) in the style of every chart.
+pub fn mesh<'a, 'b, X, Y, DB>(
+    chart: &'b mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    x_desc: &str,
+    y_desc: &str,
+) -> Drawn
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    X: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
+    Y: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
+{
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_label_formatter(&|v| num(*v))
+        .y_label_formatter(&|v| num(*v))
+        .label_style((FONT, 15))
+        .axis_desc_style((FONT, 16))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.12))
+        .draw()?;
+    Ok(())
+}
+
+/// A chart frame with a title and one centred line of text (no data to plot).
+pub fn message(size: (u32, u32), title: &str, text: &str) -> String {
+    render(size, |root| {
+        let root = root.titled(title, (FONT, 22))?;
+        let (w, h) = root.dim_in_pixel();
+        let style = TextStyle::from((FONT, 18).into_font())
+            .color(&DRAIN)
+            .pos(Pos::new(HPos::Center, VPos::Center));
+        root.draw_text(text, &style, (w as i32 / 2, h as i32 / 2))?;
+        Ok(())
+    })
+}
+
+/// A log axis range covering [lo, hi] (both > 0), widened to whole decades so
+/// that the axis always has labelled ticks.
+pub fn decades(lo: f64, hi: f64) -> (f64, f64) {
+    let lo = lo.max(1e-3);
+    let hi = hi.max(lo * 1.01);
+    (
+        10f64.powf(lo.log10().floor()),
+        10f64.powf(hi.log10().ceil()),
+    )
+}
+
+fn fallback(size: (u32, u32), text: &str) -> String {
+    format!(
+        "<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" xmlns=\"http://www.w3.org/2000/svg\">\n\
+         <text x=\"10\" y=\"20\" font-family=\"{FONT}\">{}</text>\n</svg>\n",
+        super::super::escape_xml(text),
+        w = size.0,
+        h = size.1
+    )
+}
+
+/// How the time axis is labelled: seconds for short runs, minutes for long ones.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TimeAxis {
+    /// Microseconds per axis unit.
+    pub us_per_unit: f64,
+    pub label: &'static str,
+}
+
+impl TimeAxis {
+    /// Minutes from 20 minutes of simulated time up, seconds below.
+    pub fn for_span(end_us: u64) -> TimeAxis {
+        if end_us > 20 * 60 * 1_000_000 {
+            TimeAxis {
+                us_per_unit: 60e6,
+                label: "time since start (min)",
+            }
+        } else {
+            TimeAxis {
+                us_per_unit: 1e6,
+                label: "time since start (s)",
+            }
+        }
+    }
+
+    pub fn at(self, us: u64) -> f64 {
+        us as f64 / self.us_per_unit
+    }
+}
+
+/// A fault window's label: the window's own text when it reads as prose,
+/// else the run timeline's `fault` entry at the same instant.
+pub fn fault_label(series: &Series, start_us: u64, label: &str) -> String {
+    if !label.contains('{') && !label.is_empty() {
+        return label.to_string();
+    }
+    series
+        .timeline
+        .iter()
+        .find(|e| e.kind == "fault" && e.at_us == start_us)
+        .map_or_else(|| "fault".to_string(), |e| e.what.clone())
+}
+
+/// Shades every fault window, and the drain `(from, to)` when given, over
+/// the full height `y` of a chart.
+pub fn shade_windows<'a, Y, DB>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
+    series: &Series,
+    axis: TimeAxis,
+    y: (f64, f64),
+    drain: Option<(u64, u64)>,
+) -> Drawn
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    Y: Ranged<ValueType = f64>,
+{
+    let rects = series.fault_windows.iter().map(|(start, end, _)| {
+        Rectangle::new(
+            [(axis.at(*start), y.0), (axis.at(*end), y.1)],
+            fault_style(),
+        )
+    });
+    chart.draw_series(rects)?;
+    if let Some((from, to)) = drain.filter(|(from, to)| to > from) {
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(axis.at(from), y.0), (axis.at(to), y.1)],
+            drain_style(),
+        )))?;
+    }
+    Ok(())
+}
+
+fn fault_style() -> ShapeStyle {
+    FAULT.mix(0.12).filled()
+}
+
+fn drain_style() -> ShapeStyle {
+    DRAIN.mix(0.12).filled()
+}
+
+/// Legend entries for [`shade_windows`]: one per distinct fault label (at
+/// most four), and the drain.
+pub fn window_keys(series: &Series, drain: bool) -> Legend {
+    let mut keys: Legend = Vec::new();
+    for (start, _, label) in &series.fault_windows {
+        let text = format!("fault: {}", fault_label(series, *start, label));
+        if keys.len() < 4 && keys.iter().all(|k| k.0 != text) {
+            keys.push((text, Key::Fill(fault_style())));
+        }
+    }
+    if drain {
+        keys.push((
+            "drain (no new requests)".to_string(),
+            Key::Fill(drain_style()),
+        ));
+    }
+    keys
+}
+
+/// Splits optional points into runs of consecutive present points (a gap
+/// wherever a point is `None`).
+pub fn segments(points: impl Iterator<Item = Option<(f64, f64)>>) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut current = Vec::new();
+    for p in points {
+        match p {
+            Some(p) => current.push(p),
+            None if !current.is_empty() => out.push(std::mem::take(&mut current)),
+            None => {}
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Draws gap-aware line segments (a lone point as a dot).
+pub fn draw_lines<'a, X, Y, DB>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    parts: Vec<Vec<(f64, f64)>>,
+    style: ShapeStyle,
+) -> Drawn
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    for part in parts {
+        if part.len() == 1 {
+            chart.draw_series(part.into_iter().map(|p| Circle::new(p, 2, style.filled())))?;
+        } else {
+            chart.draw_series(std::iter::once(PathElement::new(part, style)))?;
+        }
+    }
+    Ok(())
+}
+
+/// Axis numbers without trailing zeros: `0.5`, `12`, `1500`.
+pub fn num(v: f64) -> String {
+    if !v.is_finite() {
+        return String::new();
+    }
+    let a = v.abs();
+    let s = if a >= 100.0 || a == 0.0 {
+        format!("{v:.0}")
+    } else if a >= 1.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.3}")
+    };
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gaps_split_lines() {
+        let pts = [
+            Some((0.0, 1.0)),
+            None,
+            Some((2.0, 1.0)),
+            Some((3.0, 1.0)),
+            None,
+        ];
+        let parts = segments(pts.into_iter());
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[1].len(), 2);
+    }
+
+    #[test]
+    fn axis_numbers() {
+        assert_eq!(num(0.0), "0");
+        assert_eq!(num(12.0), "12");
+        assert_eq!(num(2.5), "2.5");
+        assert_eq!(num(0.039), "0.039");
+        assert_eq!(num(1500.0), "1500");
+        assert_eq!(num(f64::NAN), "");
+    }
+
+    #[test]
+    fn time_axis_switches_to_minutes() {
+        assert_eq!(
+            TimeAxis::for_span(600_000_000).label,
+            "time since start (s)"
+        );
+        assert_eq!(TimeAxis::for_span(2_460_000_000).at(60_000_000), 1.0);
+    }
+}

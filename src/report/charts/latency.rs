@@ -1,0 +1,104 @@
+//! latency.svg: the distribution of acknowledged write latency as clients saw
+//! it: a cumulative curve on a logarithmic axis, p50/p95/p99/max marked.
+
+use super::common::*;
+use crate::metrics::RunResult;
+use crate::report::fmt_ms;
+use plotters::prelude::*;
+
+const TITLE: &str = "Write latency of acknowledged writes (CDF)";
+
+/// The chart as SVG text (deterministic bytes).
+pub fn latency_svg(result: &RunResult) -> String {
+    let r = &result.report;
+    let p = r.metrics.write_latency_us;
+    let cdf = &result.series.latency_cdf;
+    let title = format!("{TITLE} — {} (seed {})", r.scenario, r.seed);
+    if cdf.is_empty() && p.max == 0 {
+        return message(SIZE, &title, "no write was acknowledged in this run");
+    }
+    let ms = |us: u64| (us as f64 / 1000.0).max(0.001);
+    let lo = cdf.first().map_or(p.p50, |c| c.0).min(p.p50);
+    let hi = cdf.last().map_or(p.max, |c| c.0).max(p.max);
+    let x = decades(ms(lo), ms(hi));
+    let curve = RGBColor(0, 114, 178).stroke_width(3);
+    let markers = [
+        ("p50", p.p50, RGBColor(0, 158, 115)),
+        ("p95", p.p95, RGBColor(230, 159, 0)),
+        ("p99", p.p99, RGBColor(213, 94, 0)),
+        ("max", p.max, RGBColor(0, 0, 0)),
+    ];
+    let mut legend: Legend = Vec::new();
+    if !cdf.is_empty() {
+        legend.push(("share of acknowledged writes".to_string(), Key::Line(curve)));
+    }
+    for (name, us, c) in markers {
+        legend.push((
+            format!("{name} {}", fmt_ms(us)),
+            Key::Dashed(c.stroke_width(2)),
+        ));
+    }
+    render_chart(SIZE, &title, &legend, |area| {
+        let mut chart = ChartBuilder::on(area)
+            .margin(12)
+            .margin_right(28)
+            .x_label_area_size(48)
+            .y_label_area_size(64)
+            .build_cartesian_2d((x.0..x.1).log_scale(), 0f64..101f64)?;
+        mesh(
+            &mut chart,
+            "write latency, client's view (ms, log scale)",
+            "writes at or below (%)",
+        )?;
+        for (_, us, c) in markers {
+            let t = ms(us);
+            chart.draw_series(std::iter::once(plotters::element::DashedPathElement::new(
+                vec![(t, 0.0), (t, 101.0)],
+                6,
+                4,
+                c.stroke_width(2),
+            )))?;
+        }
+        // A step curve: the share holds until the next point's latency.
+        if !cdf.is_empty() {
+            let mut steps = vec![(x.0, 0.0)];
+            for &(us, share) in cdf {
+                let prev = steps.last().map_or(0.0, |s| s.1);
+                steps.push((ms(us), prev));
+                steps.push((ms(us), 100.0 * share));
+            }
+            steps.push((x.1, 100.0));
+            chart.draw_series(std::iter::once(PathElement::new(steps, curve)))?;
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testutil::sample;
+
+    #[test]
+    fn curve_and_percentiles() {
+        let mut r = sample();
+        r.series.latency_cdf = vec![(3_000, 0.7), (3_100, 0.96), (3_200, 0.99), (9_000, 1.0)];
+        let svg = latency_svg(&r);
+        for s in [
+            "ms, log scale",
+            "writes at or below (%)",
+            "share of acknowledged writes",
+            "p99 3.200ms",
+            "max 9.000ms",
+        ] {
+            assert!(svg.contains(s), "missing {s}");
+        }
+    }
+
+    #[test]
+    fn no_writes_says_so() {
+        let mut r = sample();
+        r.report.metrics.write_latency_us = Default::default();
+        assert!(latency_svg(&r).contains("no write was acknowledged"));
+    }
+}
