@@ -1310,6 +1310,10 @@ proptest! {
         prop_assume!(sc.settles_before_end());
         let r = run_generated(&s, seed, &text)?;
         check_run(&s, &r, seed, &text)?;
+        if split_brain_possible(&sc, &r) && !r.report.metrics.converged {
+            let tl: Vec<String> = r.series.timeline.iter().map(|e| format!("{} {} {:?} {}", e.at_us, e.kind, e.region, e.what)).collect();
+            eprintln!("SPLIT-CASE\n{}\nTIMELINE\n{}\nEND", text, tl.join("\n"));
+        }
         eprintln!("STAT heal split={} converged={} promos={} fencing={:?}", split_brain_possible(&sc, &r), r.report.metrics.converged, r.series.timeline.iter().filter(|e| e.kind == "promotion").count(), sc.failover.as_ref().map(|f| f.fencing));
         prop_assume!(!split_brain_possible(&sc, &r));
         prop_assert!(

@@ -16,6 +16,7 @@ mod rows;
 mod sweep_charts;
 mod sweep_frontier;
 mod sweep_md;
+mod sweep_style;
 mod text;
 mod trace;
 

@@ -6,10 +6,8 @@
 //! A dashed line joins the Pareto-optimal points: those that no other point
 //! beats on both latency and lost writes. Down and to the left is better.
 
-use super::sweep_charts::{
-    color, error_svg, fmt_num, footer, image_height, scaled, value_indices, y_range, CHART_METRICS,
-    PLOT_H, W,
-};
+use super::sweep_charts::{scaled, value_indices, CHART_METRICS};
+use super::sweep_style::{color, error_svg, fmt_num, footer, image_height, y_range, PLOT_H, W};
 use crate::sweep::SweepDoc;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

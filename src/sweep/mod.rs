@@ -5,16 +5,19 @@
 //!   by any command that runs many (scenario, seed) pairs.
 //! - `row.rs`: the flat metrics of a run; `stats.rs`: nearest-rank percentiles.
 //! - `doc.rs`: sweep.json and the shard files, and merging shards.
+//! - `batch.rs`: the slice of `--shard auto`, from a batch system's variables.
 //!
 //! Nothing here reads the environment, a clock or the file system: the CLI
 //! reads the scenario file and writes the outputs.
 
+mod batch;
 mod doc;
 mod grid;
 mod row;
 mod run;
 mod stats;
 
+pub use batch::shard_from_batch_env;
 pub use doc::{merge_shards, parse_shard, shard_json, sweep_json, ShardDoc, SweepDoc};
 pub use grid::{split_values, Grid, Params, SeedRange, SetList, Shard, MAX_RUNS};
 pub use row::{metric, MetricDef, RowMetrics, RunFigures, Sample, METRICS};
