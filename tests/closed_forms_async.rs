@@ -262,3 +262,50 @@ duration = "60s"
     assert!(first_at(&r, "a rejoined as a replica of b").is_some());
     assert!(m.replication_lag_us.contains_key("a"));
 }
+
+/// A one-way partition (direction = "forward", first to second only) stops
+/// replication a -> b but not b -> a traffic; a latency fault adds its extra
+/// to every replication message sent during it (FIFO: later ones queue behind).
+#[test]
+fn forward_partition_and_latency_fault_shape_the_lag() {
+    let fwd = |dir: &str, between: &str| {
+        format!(
+            "{}[[faults]]\nkind = \"partition\"\nbetween = {between}\nat = \"30s\"\nduration = \"20s\"\ndirection = \"{dir}\"\n",
+            workload(1000, "constant", "0ms")
+        )
+    };
+    // a -> b cut: the first write cut off waits for the heal, 20 s later.
+    let r = run(&two_plus_checker("38ms", &fwd("forward", "[\"a\", \"b\"]")), 1);
+    let lag = r.report.metrics.replication_lag_us["b"].max;
+    assert!((20_000_000..20_100_000).contains(&lag), "lag {lag}");
+    assert!(r.report.metrics.converged);
+    // b -> a cut: replication from a to b does not notice.
+    let r = run(&two_plus_checker("38ms", &fwd("forward", "[\"b\", \"a\"]")), 1);
+    assert_eq!(r.report.metrics.replication_lag_us["b"].max, 39_000);
+
+    let slow = format!(
+        "{}[[faults]]\nkind = \"latency\"\nbetween = [\"a\", \"b\"]\nat = \"30s\"\nduration = \"10s\"\nadd = \"400ms\"\n",
+        workload(1000, "constant", "0ms")
+    );
+    let r = run(&two_plus_checker("38ms", &slow), 1);
+    let lag = r.report.metrics.replication_lag_us["b"];
+    assert_eq!(lag.max, 439_000, "38 ms + 400 ms + 1 ms replica commit");
+    // Writes sent just after the window still queue behind the slow ones.
+    let series = &r.series.lag_max_us["b"];
+    assert_eq!(series[35], 439_000);
+    assert_eq!(series[45], 39_000);
+}
+
+/// DNS propagation delays the answer change by exactly `propagation` after
+/// the health decision.
+#[test]
+fn dns_propagation_delays_the_answer() {
+    let prop = FAILOVER.replace("ttl = \"60s\"", "ttl = \"60s\"\npropagation = \"7s\"");
+    let extra = format!("{}{prop}{OUTAGE_A_60S}", workload(1000, "poisson", "2ms"));
+    let r = run(&two_plus_checker("38ms", &extra), 2);
+    let decided = first_at(&r, "failover decided").unwrap();
+    let answered = first_at(&r, "DNS answers b").unwrap();
+    assert_eq!(answered - decided, 7_000_000);
+    let last_moved = first_at(&r, "last TTL-honest client").unwrap();
+    assert!(last_moved >= answered && last_moved <= answered + 60_000_000);
+}

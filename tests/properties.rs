@@ -1266,18 +1266,10 @@ proptest! {
     fn valid_scenarios_run_within_the_invariants(sc in arb_scenario(), seed in any::<u64>()) {
         let text = sc.text();
         let Some(s) = parse_generated(&text)? else {
-            eprintln!("STAT unsupported");
             return Err(TestCaseError::reject("uses a feature not supported yet"));
         };
         let r = run_generated(&s, seed, &text)?;
         check_run(&s, &r, seed, &text)?;
-        {
-            let m = &r.report.metrics;
-            let promos = r.series.timeline.iter().filter(|e| e.kind == "promotion").count();
-            let rejoins = r.series.timeline.iter().filter(|e| e.kind == "rejoin").count();
-            eprintln!("STAT valid settles={} split={} converged={} lost={} acked={} failed={} incidents={} promos={} rejoins={} faults={} fo={} events={}",
-                sc.settles_before_end(), split_brain_possible(&sc, &r), m.converged, m.lost_writes, m.acknowledged_writes, m.failed_writes, r.report.incidents.len(), promos, rejoins, sc.faults.len(), sc.failover.is_some(), m.events);
-        }
         if sc.settles_before_end() && !split_brain_possible(&sc, &r) {
             prop_assert!(
                 r.report.metrics.converged,
@@ -1304,17 +1296,11 @@ proptest! {
     fn healed_faults_converge(sc in arb_healing_scenario(), seed in any::<u64>()) {
         let text = sc.text();
         let Some(s) = parse_generated(&text)? else {
-            eprintln!("STAT unsupported");
             return Err(TestCaseError::reject("uses a feature not supported yet"));
         };
         prop_assume!(sc.settles_before_end());
         let r = run_generated(&s, seed, &text)?;
         check_run(&s, &r, seed, &text)?;
-        if split_brain_possible(&sc, &r) && !r.report.metrics.converged {
-            let tl: Vec<String> = r.series.timeline.iter().map(|e| format!("{} {} {:?} {}", e.at_us, e.kind, e.region, e.what)).collect();
-            eprintln!("SPLIT-CASE\n{}\nTIMELINE\n{}\nEND", text, tl.join("\n"));
-        }
-        eprintln!("STAT heal split={} converged={} promos={} fencing={:?}", split_brain_possible(&sc, &r), r.report.metrics.converged, r.series.timeline.iter().filter(|e| e.kind == "promotion").count(), sc.failover.as_ref().map(|f| f.fencing));
         prop_assume!(!split_brain_possible(&sc, &r));
         prop_assert!(
             r.report.metrics.converged,
