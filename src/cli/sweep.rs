@@ -92,7 +92,7 @@ fn sweep_inner(args: &SweepArgs) -> Result<i32, Failure> {
     })?;
     let text = std::fs::read_to_string(file).map_err(|e| {
         invalid(format!(
-            "{label}: file: cannot read the file as UTF-8 text: {e}"
+            "{label}: file: cannot read the file (it must exist and be UTF-8 text): {e}"
         ))
     })?;
     let plan = plan(&text, &label, format, sets, seeds).map_err(|m| (EXIT_INVALID, m))?;
@@ -112,7 +112,7 @@ fn sweep_inner(args: &SweepArgs) -> Result<i32, Failure> {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let runs = runs.map_err(|m| (EXIT_BUG, vec![m]))?;
+    let runs = runs.map_err(|m| invalid(format!("{m}; try a smaller --jobs")))?;
     let rows = rows_from(&plan.grid, runs).map_err(|failed| failures(&label, &plan, &failed))?;
     let dir = report_dir(&args.out, &plan.definition.scenario);
     eprintln!(

@@ -27,6 +27,7 @@ pub struct Facts {
     pub divergent_keys: u64,
     pub semi_sync_fallbacks: u64,
     pub semi_sync_degraded_us: u64,
+    pub crdt_totals: BTreeMap<String, u64>,
     pub transfer_per_gb: Option<f64>,
     /// Per incident, analytic estimates to show beside the measurements.
     pub estimates: Vec<Vec<Estimate>>,
@@ -185,11 +186,26 @@ fn breakdown(start: u64, rto: u64, timeline: &[TimelineEntry]) -> RtoBreakdown {
     };
     let end = start + rto;
     let clamp = |t: u64| t.clamp(start, end);
-    let detected = first("health", " unhealthy").map_or(start, clamp);
+    // Detection counts only when the health decision drove the recovery (a
+    // failover decision or a DNS change at that moment, before the end).
+    let acted_on = |t: u64| {
+        timeline
+            .iter()
+            .any(|e| e.at_us == t && (e.kind == "decision" || e.kind == "dns"))
+    };
+    let detected = timeline
+        .iter()
+        .find(|e| {
+            e.kind == "health"
+                && e.what.ends_with(" unhealthy")
+                && e.at_us <= end
+                && acted_on(e.at_us)
+        })
+        .map_or(start, |e| clamp(e.at_us));
     let promoted = first("promotion", "promoted").map_or(detected, |t| clamp(t.max(detected)));
     let routed = timeline
         .iter()
-        .filter(|e| e.kind == "routing" || e.kind == "dns")
+        .filter(|e| (e.kind == "routing" || e.kind == "dns") && e.at_us <= end)
         .map(|e| e.at_us)
         .max()
         .map_or(promoted, |t| clamp(t.max(promoted)));
@@ -271,6 +287,7 @@ pub fn build(mut rec: Recorder, f: Facts) -> RunResult {
             max: lat.max(),
         },
         replication_lag_us,
+        crdt_totals: f.crdt_totals.clone(),
         semi_sync_fallbacks: f.semi_sync_fallbacks,
         semi_sync_degraded_us: f.semi_sync_degraded_us,
         converged: f.converged,

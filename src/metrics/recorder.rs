@@ -152,7 +152,7 @@ impl Recorder {
             Outcome::Failed { at_us } => {
                 self.failed += 1;
                 if let Some(i) = self.incident_at(at_us) {
-                    self.rto.failed(client, i);
+                    self.rto.failed(client, i, at_us);
                 }
             }
         }

@@ -47,6 +47,9 @@ pub struct Metrics {
     pub conflicts_by_region: BTreeMap<String, u64>,
     pub lww_discarded: u64,
     pub lww_inversions: u64,
+    /// CRDTs: per live region, the sum over keys of the merged increments
+    /// (counter) or elements (set); empty otherwise.
+    pub crdt_totals: BTreeMap<String, u64>,
     /// Semi-sync: times the primary fell back to async, and time spent so.
     pub semi_sync_fallbacks: u64,
     pub semi_sync_degraded_us: u64,

@@ -1,8 +1,9 @@
 //! Per-client recovery tracking: a client is affected by an incident when it
 //! sees a failed request during it, and recovered at its next successful write.
 
-/// Requests arrive here in issue order per client (the model settles them in
-/// issue order), so a later failure always resets an earlier recovery.
+/// Requests arrive in issue order per client, but what counts is when the
+/// client saw each outcome: it recovers at its first success after the last
+/// failure it saw.
 #[derive(Clone, Debug, Default)]
 pub struct RtoTracker {
     clients: Vec<ClientState>,
@@ -15,6 +16,9 @@ pub struct RtoTracker {
 struct ClientState {
     /// Incident index + 1 this client is affected by; 0 = none.
     incident: u32,
+    /// When the client last saw a failure.
+    last_fail_us: u64,
+    /// Its first success seen after that.
     recovered: Option<u64>,
 }
 
@@ -26,24 +30,32 @@ impl RtoTracker {
         }
     }
 
-    /// A request of `client` failed, seen at a time inside `incident`.
-    pub fn failed(&mut self, client: u32, incident: usize) {
+    /// A request of `client` failed, seen at `at_us`, inside `incident`.
+    pub fn failed(&mut self, client: u32, incident: usize, at_us: u64) {
         let tag = incident as u32 + 1;
-        let st = self.clients[client as usize];
-        if st.incident != 0 && st.incident != tag {
-            self.per_incident[st.incident as usize - 1].push(st.recovered);
+        let st = &mut self.clients[client as usize];
+        if st.incident != tag {
+            if st.incident != 0 {
+                self.per_incident[st.incident as usize - 1].push(st.recovered);
+            }
+            *st = ClientState {
+                incident: tag,
+                last_fail_us: at_us,
+                recovered: None,
+            };
+            return;
         }
-        self.clients[client as usize] = ClientState {
-            incident: tag,
-            recovered: None,
-        };
+        if at_us >= st.last_fail_us {
+            st.last_fail_us = at_us;
+            st.recovered = st.recovered.filter(|&r| r > at_us);
+        }
     }
 
     /// A write of `client` was acknowledged at `ack_us`.
     pub fn succeeded(&mut self, client: u32, ack_us: u64) {
         let st = &mut self.clients[client as usize];
-        if st.incident != 0 && st.recovered.is_none() {
-            st.recovered = Some(ack_us);
+        if st.incident != 0 && ack_us > st.last_fail_us {
+            st.recovered = Some(st.recovered.map_or(ack_us, |r| r.min(ack_us)));
         }
     }
 
@@ -64,14 +76,19 @@ mod tests {
 
     #[test]
     fn later_failure_resets_recovery() {
-        let mut t = RtoTracker::new(2, 1);
-        t.failed(0, 0);
+        let mut t = RtoTracker::new(3, 1);
+        t.failed(0, 0, 10);
         t.succeeded(0, 50);
-        t.failed(0, 0);
+        t.failed(0, 0, 60);
         t.succeeded(0, 90);
         t.succeeded(0, 95);
-        t.failed(1, 0);
+        t.failed(1, 0, 10);
+        // Issued earlier, failed (timed out) after a later request succeeded.
+        t.failed(2, 0, 10);
+        t.succeeded(2, 30);
+        t.failed(2, 0, 40);
+        t.succeeded(2, 45);
         t.finish();
-        assert_eq!(t.per_incident[0], vec![Some(90), None]);
+        assert_eq!(t.per_incident[0], vec![Some(90), None, Some(45)]);
     }
 }

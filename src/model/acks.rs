@@ -144,7 +144,7 @@ impl World<'_> {
             };
             let acked = self.reply_to(t, e.id - 1, self.primary, true, None, q);
             if let Some(m) = self.log.get_mut(pos) {
-                m.acked = acked;
+                m.acked = m.acked || acked;
             }
         }
     }

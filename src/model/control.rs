@@ -114,11 +114,14 @@ impl World<'_> {
     }
 
     /// The most caught-up healthy replica (ties: order of preference).
-    fn candidate(&self) -> Option<RegionId> {
+    fn candidate(&self, t: u64) -> Option<RegionId> {
         let h = self.health.as_ref()?;
         let mut best: Option<RegionId> = None;
         for r in self.followers() {
-            if h.is_unhealthy(r) || self.nodes[r].needs_resync {
+            // A promotion that failed because the target was dark taught the
+            // control plane that it is down, until it is back.
+            let known_down = self.failed_targets.contains(&r) && !self.plan.region_up_at(r, t);
+            if h.is_unhealthy(r) || self.nodes[r].needs_resync || known_down {
                 continue;
             }
             if best.is_none_or(|b| self.nodes[r].applied > self.nodes[b].applied) {
@@ -133,13 +136,17 @@ impl World<'_> {
         let (Some(h), Some(f)) = (&self.health, &self.s.failover) else {
             return;
         };
+        if self.multi.is_some() {
+            self.mp_answers(t);
+            return;
+        }
         let (prop, delay) = (f.dns.propagation_us, f.promotion_delay_us);
         let p = self.primary;
         if h.is_unhealthy(p) {
             if self.pending.is_some() {
                 return;
             }
-            let Some(target) = self.candidate() else {
+            let Some(target) = self.candidate(t) else {
                 if !self.no_candidate_noted {
                     self.no_candidate_noted = true;
                     let what = "no healthy replica to fail over to: DNS keeps answering the primary (fail-open)";
@@ -171,37 +178,79 @@ impl World<'_> {
         }
     }
 
+    /// Single-primary: every client region gets the same new answer.
     fn set_dns(&mut self, at: u64, target: RegionId) {
-        if self.routing != Some(Routing::Dns) || self.dns.answer_at(u64::MAX) == target {
+        for region in 0..self.n {
+            self.set_dns_for(region, at, target);
+        }
+    }
+
+    /// From `at`, resolvers answer `target` to the clients in `region`; notes
+    /// when its last TTL-honest and TTL-ignoring client re-resolves (moves).
+    fn set_dns_for(&mut self, region: RegionId, at: u64, target: RegionId) {
+        if self.routing != Some(Routing::Dns) || self.dns.answer_at(region, u64::MAX) == target {
             return;
         }
-        self.dns.set_answer(at, target);
-        let what = format!("DNS answers {}", self.name(target));
-        self.rec.note(at, Kind::Dns, Some(target), what);
-        // Per client region: when its last TTL-honest and TTL-ignoring client
-        // re-resolves (and so moves).
-        let mut last: Vec<[Option<u64>; 2]> = vec![[None, None]; self.n];
+        self.dns.set_answer(region, at, target);
+        let mut last: [Option<u64>; 2] = [None, None];
         for c in 0..self.dns.clients() as u32 {
+            if self.wl.clients[c as usize].region != region {
+                continue;
+            }
             let m = self.dns.next_refresh(c, at);
-            let region = self.wl.clients[c as usize].region;
-            let slot = &mut last[region][usize::from(self.dns.is_stale(c))];
+            let slot = &mut last[usize::from(self.dns.is_stale(c))];
             *slot = Some(slot.map_or(m, |x| x.max(m)));
         }
-        for (region, pair) in last.iter().enumerate() {
-            for (stale, at) in pair.iter().enumerate() {
-                let Some(m) = *at else { continue };
-                let who = if stale == 1 {
-                    "TTL-ignoring"
-                } else {
-                    "TTL-honest"
-                };
-                let what = format!(
-                    "last {who} client in {} moved to {}",
-                    self.name(region),
-                    self.name(target)
-                );
-                self.rec.note(m, Kind::Routing, Some(region), what);
-            }
+        if last == [None, None] {
+            return;
+        }
+        let what = format!(
+            "DNS answers {} to clients in {}",
+            self.name(target),
+            self.name(region)
+        );
+        self.rec.note(at, Kind::Dns, Some(target), what);
+        for (stale, at) in last.iter().enumerate() {
+            let Some(m) = *at else { continue };
+            let who = if stale == 1 {
+                "TTL-ignoring"
+            } else {
+                "TTL-honest"
+            };
+            let what = format!(
+                "last {who} client in {} moved to {}",
+                self.name(region),
+                self.name(target)
+            );
+            self.rec.note(m, Kind::Routing, Some(region), what);
+        }
+    }
+
+    /// Multi-primary: each client region is answered its nearest healthy
+    /// region (fail-open: the nearest, when none is healthy).
+    fn mp_answers(&mut self, t: u64) {
+        let Some(f) = self.s.failover.as_ref() else {
+            return;
+        };
+        let prop = f.dns.propagation_us;
+        let Some(h) = self.health.as_ref() else {
+            return;
+        };
+        let mut changes = Vec::new();
+        for region in 0..self.n {
+            let prefs = &self.prefs[region];
+            let Some(&nearest) = prefs.first() else {
+                continue;
+            };
+            let best = prefs
+                .iter()
+                .copied()
+                .find(|&r| !h.is_unhealthy(r))
+                .unwrap_or(nearest);
+            changes.push((region, best));
+        }
+        for (region, best) in changes {
+            self.set_dns_for(region, t + prop, best);
         }
     }
 
@@ -245,6 +294,9 @@ impl World<'_> {
         if !self.plan.region_up_at(target, t) {
             let what = format!("promotion of {} failed: region down", self.name(target));
             self.rec.note(t, Kind::Promotion, Some(target), what);
+            if !self.failed_targets.contains(&target) {
+                self.failed_targets.push(target);
+            }
             self.evaluate(t, q);
             return;
         }
@@ -260,8 +312,24 @@ impl World<'_> {
                 region_of = Some(*region);
                 if start {
                     self.zombie_went_dark(*region);
+                    if self.multi.is_some() {
+                        // Once what was already on the wire has landed.
+                        let settle = self
+                            .s
+                            .regions
+                            .iter()
+                            .map(|r| r.commit_latency_us)
+                            .max()
+                            .unwrap_or(0);
+                        q.push(
+                            SimTime(t + settle + 1),
+                            Ev::AntiEntropy {
+                                lost: *region as u8,
+                            },
+                        );
+                    }
                 }
-                if *region == self.primary {
+                if *region == self.primary && self.multi.is_none() {
                     if start {
                         self.rec.writer_lost(t);
                     } else {
@@ -286,6 +354,8 @@ impl World<'_> {
             ),
             FaultKind::ClockSkew { region, offset_us } => {
                 region_of = Some(*region);
+                let kind = f.kind.clone();
+                self.mp_clock(&kind);
                 format!(
                     "clock of {} now offset by {offset_us}us",
                     self.name(*region)

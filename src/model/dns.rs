@@ -17,21 +17,25 @@ struct Cache {
 
 #[derive(Clone, Debug)]
 pub struct Dns {
-    /// (from, answer): non-decreasing `from`.
-    answers: Vec<(u64, RegionId)>,
+    /// Per client region: (from, answer), non-decreasing `from`. Resolvers
+    /// answer single-primary clients alike, multi-primary ones by proximity.
+    answers: Vec<Vec<(u64, RegionId)>>,
+    /// Per client: its region.
+    regions: Vec<RegionId>,
     caches: Vec<Cache>,
 }
 
 impl Dns {
     /// `config` = None: clients never re-resolve (no failover section).
+    /// `first[r]`: the answer clients in region r resolve at the start.
     pub fn new(
         config: Option<&DnsConfig>,
-        clients: usize,
+        regions: Vec<RegionId>,
         streams: &Streams,
-        first: RegionId,
+        first: &[RegionId],
     ) -> Dns {
         let mut rng = streams.stream(Subsystem::Dns, 0);
-        let caches = (0..clients)
+        let caches = (0..regions.len())
             .map(|_| match config {
                 Some(c) => {
                     let stale = c.stale_fraction > 0.0 && rng.gen::<f64>() < c.stale_fraction;
@@ -59,20 +63,24 @@ impl Dns {
             })
             .collect();
         Dns {
-            answers: vec![(0, first)],
+            answers: first.iter().map(|&r| vec![(0, r)]).collect(),
+            regions,
             caches,
         }
     }
 
-    /// From `from_us` on, resolvers answer `target`.
-    pub fn set_answer(&mut self, from_us: u64, target: RegionId) {
-        let last = self.answers.last().map_or(0, |a| a.0);
-        self.answers.push((from_us.max(last), target));
+    /// From `from_us` on, resolvers answer `target` to clients in `region`.
+    pub fn set_answer(&mut self, region: RegionId, from_us: u64, target: RegionId) {
+        let list = &mut self.answers[region];
+        let last = list.last().map_or(0, |a| a.0);
+        list.push((from_us.max(last), target));
     }
 
-    pub fn answer_at(&self, t: u64) -> RegionId {
-        let i = self.answers.partition_point(|a| a.0 <= t);
-        self.answers[i.saturating_sub(1)].1
+    /// The answer clients in `region` get at `t`.
+    pub fn answer_at(&self, region: RegionId, t: u64) -> RegionId {
+        let list = &self.answers[region];
+        let i = list.partition_point(|a| a.0 <= t);
+        list[i.saturating_sub(1)].1
     }
 
     /// When the client last resolved, as of `t`.
@@ -89,7 +97,7 @@ impl Dns {
 
     /// The region `client` sends requests to at `t`.
     pub fn target(&self, client: u32, t: u64) -> RegionId {
-        self.answer_at(self.last_refresh(client, t))
+        self.answer_at(self.regions[client as usize], self.last_refresh(client, t))
     }
 
     /// First time >= `t` at which `client` re-resolves.
@@ -129,8 +137,8 @@ mod tests {
 
     #[test]
     fn clients_move_when_their_cache_expires() {
-        let mut d = Dns::new(Some(&cfg(60)), 50, &Streams::new(1), 0);
-        d.set_answer(1000, 1);
+        let mut d = Dns::new(Some(&cfg(60)), vec![0; 50], &Streams::new(1), &[0]);
+        d.set_answer(0, 1000, 1);
         for c in 0..50u32 {
             let move_at = d.next_refresh(c, 1000);
             assert!((1000..1060).contains(&move_at));
@@ -141,8 +149,8 @@ mod tests {
 
     #[test]
     fn no_failover_means_no_refresh() {
-        let mut d = Dns::new(None, 3, &Streams::new(1), 2);
-        d.set_answer(5, 1);
+        let mut d = Dns::new(None, vec![0; 3], &Streams::new(1), &[2]);
+        d.set_answer(0, 5, 1);
         assert_eq!(d.target(0, 1_000_000_000), 2);
     }
 }

@@ -138,6 +138,14 @@ impl FaultPlan {
         }
     }
 
+    /// When the outage covering `t` began (`t` itself if `r` is up).
+    pub fn down_since(&self, r: RegionId, t: u64) -> u64 {
+        self.down[r]
+            .iter()
+            .find(|&&(a, b)| a <= t && t < b)
+            .map_or(t, |&(a, _)| a)
+    }
+
     /// Extra one-way latency on a->b for a message sent at `t`.
     pub fn extra_latency(&self, a: RegionId, b: RegionId, t: u64) -> u64 {
         if a == b {

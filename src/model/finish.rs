@@ -3,7 +3,7 @@
 
 use crate::engine::LoopStats;
 use crate::metrics::{build, Estimate, Facts, Loss, RunResult};
-use crate::scenario::RegionId;
+use crate::scenario::{FaultKind, RegionId};
 
 use super::links::Sampler;
 use super::world::World;
@@ -29,6 +29,7 @@ impl World<'_> {
             .map(|r| self.nodes[r].applied)
             .max();
         let Some(best) = best else { return };
+        let since = self.plan.down_since(self.primary, t);
         let lost: Vec<Loss> = self
             .log
             .after(best)
@@ -38,7 +39,7 @@ impl World<'_> {
                 key: e.key,
                 region: e.origin as usize,
                 commit_us: e.commit_us,
-                at_us: e.commit_us,
+                at_us: e.commit_us.max(since),
             })
             .collect();
         for l in lost {
@@ -104,12 +105,48 @@ impl World<'_> {
         v
     }
 
+    /// A fault in words, for charts and traces.
+    fn fault_label(&self, kind: &FaultKind) -> String {
+        let names = |v: &[RegionId]| {
+            v.iter()
+                .map(|&r| self.name(r))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        match kind {
+            FaultKind::RegionOutage { region } => format!("region-outage {}", self.name(*region)),
+            FaultKind::Partition { side_a, side_b, .. } => {
+                format!("partition {} | {}", names(side_a), names(side_b))
+            }
+            FaultKind::Latency { a, b, add_us } => {
+                format!(
+                    "latency +{}ms {} <-> {}",
+                    add_us / 1000,
+                    self.name(*a),
+                    self.name(*b)
+                )
+            }
+            FaultKind::ClockSkew { region, offset_us } => {
+                format!("clock-skew {} {}us", self.name(*region), offset_us)
+            }
+        }
+    }
+
     pub fn finish(mut self, stats: LoopStats) -> RunResult {
         let end = self.s.end_us();
         self.settle_all();
-        self.orphans_at_end();
-        self.losses_at_end(end);
-        let (converged, divergent_keys) = self.convergence(end);
+        let (converged, divergent_keys) = if self.multi.is_some() {
+            self.mp_finish(end)
+        } else {
+            self.orphans_at_end();
+            self.losses_at_end(end);
+            self.convergence(end)
+        };
+        let crdt_totals = self
+            .mp_crdt_totals(end)
+            .into_iter()
+            .map(|(r, v)| (self.name(r).to_string(), v))
+            .collect();
         let s = self.s;
         let mut client_regions: Vec<RegionId> = Vec::new();
         for p in &s.workload.clients {
@@ -136,6 +173,7 @@ impl World<'_> {
             digest: stats.digest,
             converged,
             divergent_keys,
+            crdt_totals,
             semi_sync_fallbacks: self.acks.fallbacks,
             semi_sync_degraded_us: self.acks.degraded_us(end),
             transfer_per_gb: s.cost.as_ref().map(|c| c.transfer_per_gb),
@@ -143,7 +181,7 @@ impl World<'_> {
             fault_windows: s
                 .faults
                 .iter()
-                .map(|f| (f.at_us, f.end_us().min(end), format!("{:?}", f.kind)))
+                .map(|f| (f.at_us, f.end_us().min(end), self.fault_label(&f.kind)))
                 .collect(),
             budgets: s.budgets.clone(),
         };

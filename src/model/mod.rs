@@ -7,10 +7,12 @@ mod faults;
 mod finish;
 mod health;
 mod links;
+mod merge;
+mod multi;
 mod rejoin;
-mod routing;
 mod replication;
 mod requests;
+mod routing;
 mod workload;
 mod world;
 

@@ -38,7 +38,9 @@ impl World<'_> {
 
     /// Steps the deposed primary down if it may; returns whether it did.
     pub fn try_rejoin(&mut self, t: u64, q: &mut EventQueue<Ev>) -> bool {
-        let Some(z) = self.zombie.region else { return false };
+        let Some(z) = self.zombie.region else {
+            return false;
+        };
         if !self.may_rejoin(z, t) {
             return false;
         }
@@ -51,11 +53,11 @@ impl World<'_> {
         let what = if reconcile {
             let (kept, lost_lww) = self.reconcile(t, &orphans, q);
             format!(
-                "{} rejoined as a replica of {}: {} of its {} orphaned writes reconciled, {lost_lww} lost a last-writer-wins comparison",
+                "{} rejoined as a replica of {}: its {} orphaned writes reconciled ({} keys replayed, {lost_lww} lost a last-writer-wins comparison)",
                 self.name(z),
                 self.name(self.primary),
-                kept,
-                orphans.len()
+                orphans.len(),
+                kept
             )
         } else {
             let lost = self.discard(&orphans, t);
@@ -88,13 +90,18 @@ impl World<'_> {
         lost
     }
 
-    /// Replays the orphans into the new primary. A key the new lineage also
-    /// wrote since the fork is a conflict, resolved by last writer wins on
-    /// commit time. Returns (replayed, discarded by LWW).
+    /// Replays the orphans into the new primary. Per key only the old side's
+    /// last write matters (it saw the earlier ones); if the new lineage also
+    /// wrote the key since the fork, that is one conflict, resolved by last
+    /// writer wins on commit time. Returns (replayed keys, discarded by LWW).
     fn reconcile(&mut self, t: u64, orphans: &[Entry], q: &mut EventQueue<Ev>) -> (u64, u64) {
+        let mut tips: std::collections::BTreeMap<u32, Entry> = std::collections::BTreeMap::new();
+        for e in orphans {
+            tips.insert(e.key, *e);
+        }
         let (mut kept, mut lost) = (0, 0);
         let fork = self.zombie.fork_us;
-        for e in orphans {
+        for e in tips.values() {
             let k = e.key as usize;
             let theirs = self.lineage_us[k];
             if theirs > fork {

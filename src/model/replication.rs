@@ -156,7 +156,9 @@ impl World<'_> {
     /// A deposed primary that does not know it yet accepts a write; returns
     /// whether it can acknowledge it (alone, as async or degraded semi-sync).
     pub fn zombie_commit(&mut self, t: u64, id: u64, key: u32, acked: bool) -> bool {
-        let Some(z) = self.zombie.region else { return false };
+        let Some(z) = self.zombie.region else {
+            return false;
+        };
         let acked = acked && self.acks.zombie_acks();
         self.nodes[z].kv[key as usize] = id;
         self.zombie.orphans.push(Entry {
@@ -289,9 +291,19 @@ impl World<'_> {
                         self.s.regions[r].name
                     ),
                 );
+                if self.plan.reachable_at(r, self.primary, t) {
+                    // Reachable but too slow: rebuild it now rather than freeze it.
+                    self.resync(r);
+                }
                 continue;
             }
             low = low.min(node.applied);
+        }
+        // Held writes further back than the retention can no longer be
+        // acknowledged (their clients gave up long ago): memory stays bounded.
+        let low = low.max(end.saturating_sub(RETENTION));
+        if self.acks.released < low {
+            self.acks.released = low;
         }
         self.log.trim_through(low);
     }

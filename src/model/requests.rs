@@ -37,8 +37,16 @@ impl World<'_> {
             dst: 0,
             via: 0,
             retrying: false,
+            first: self
+                .client_side
+                .as_ref()
+                .map_or(0, |c| c.start(spec.client)),
         });
-        q.push_lane(self.settle_lane, SimTime(t + self.settle_after_us), Ev::Settle);
+        q.push_lane(
+            self.settle_lane,
+            SimTime(t + self.settle_after_us),
+            Ev::Settle,
+        );
         self.start_attempt(t, req, 1, q);
         let next = self.wl.next_arrival(t);
         if next < self.s.duration_us {
@@ -53,12 +61,22 @@ impl World<'_> {
         let from = self.wl.clients[r.client as usize].region;
         let (dst, via) = match (self.routing, &self.anycast, &self.client_side) {
             (Some(Routing::Client), _, Some(cs)) => {
-                let e = cs.endpoint(r.client, from, u32::from(n));
+                let e = cs.endpoint(r.first, from, u32::from(n));
                 (e, e)
             }
             (Some(Routing::Anycast), Some(a), _) => {
-                let entry = a.entry(&self.plan, r.client, from, t).unwrap_or(self.primary);
-                (self.primary, entry)
+                let entry = a
+                    .entry(&self.plan, r.client, from, t)
+                    .unwrap_or(self.primary);
+                // Single-primary: the entry forwards to the primary.
+                (
+                    if self.multi.is_some() {
+                        entry
+                    } else {
+                        self.primary
+                    },
+                    entry,
+                )
             }
             _ => {
                 let d = self.dns.target(r.client, t);
@@ -72,7 +90,11 @@ impl World<'_> {
             q.push(SimTime(at), Ev::AttemptTimeout { req, attempt: n });
         }
         let at_via = t + self.client_leg(from, via, t);
-        let arrive = if dst == via { at_via } else { at_via + self.hop(via, dst, at_via) };
+        let arrive = if dst == via {
+            at_via
+        } else {
+            at_via + self.hop(via, dst, at_via)
+        };
         let commit_at = arrive + self.commit_latency(dst);
         // The request dies if a region on its way is dark at any moment until
         // the commit, or if a partition cuts its path while it is in flight.
@@ -82,7 +104,13 @@ impl World<'_> {
             && p.uncut_during(from, via, t, at_via)
             && p.uncut_during(via, dst, at_via, arrive);
         if ok {
-            let ev = Ev::Commit { req, key: r.key, dst: dst as u8, via: via as u8, attempt: n };
+            let ev = Ev::Commit {
+                req,
+                key: r.key,
+                dst: dst as u8,
+                via: via as u8,
+                attempt: n,
+            };
             q.push(SimTime(commit_at), ev);
         }
     }
@@ -92,9 +120,20 @@ impl World<'_> {
         (s < self.ring.len()).then_some(s)
     }
 
-    pub fn commit(&mut self, t: u64, req: u64, key: u32, dst: RegionId, attempt: u8, q: &mut EventQueue<Ev>) {
+    pub fn commit(
+        &mut self,
+        t: u64,
+        req: u64,
+        key: u32,
+        dst: RegionId,
+        attempt: u8,
+        q: &mut EventQueue<Ev>,
+    ) {
         let id = req + 1;
-        if dst == self.primary {
+        if self.multi.is_some() {
+            let acked = self.reply_to(t, req, dst, true, Some(attempt), q);
+            self.mp_commit(t, id, key, dst, acked, q);
+        } else if dst == self.primary {
             if self.acks.holding() {
                 // Committed locally; the client's answer waits for receipts.
                 let idx = self.append(t, id, key, false, q);
@@ -121,7 +160,11 @@ impl World<'_> {
         let r = self.ring[self.slot(req)?];
         let client_region = self.wl.clients[r.client as usize].region;
         let via = r.via as RegionId;
-        let at_via = if via == from { t } else { t + self.hop(from, via, t) };
+        let at_via = if via == from {
+            t
+        } else {
+            t + self.hop(from, via, t)
+        };
         let at = at_via + self.client_leg(via, client_region, at_via);
         let p = &self.plan;
         let ok = at <= r.attempt_us + self.s.workload.request_timeout_us
@@ -143,12 +186,16 @@ impl World<'_> {
         attempt: Option<u8>,
         q: &mut EventQueue<Ev>,
     ) -> bool {
-        let Some(slot) = self.slot(req) else { return false };
+        let Some(slot) = self.slot(req) else {
+            return false;
+        };
         let r = self.ring[slot];
         if r.state != ReqState::Pending || r.retrying || attempt.is_some_and(|a| a != r.attempt) {
             return false;
         }
-        let Some((at, ok)) = self.reply_at(t, req, from) else { return false };
+        let Some((at, ok)) = self.reply_at(t, req, from) else {
+            return false;
+        };
         match (accepted, ok) {
             (true, true) => {
                 self.ring[slot].state = ReqState::Acked { ack_us: at };
@@ -181,7 +228,13 @@ impl World<'_> {
             if u32::from(n) < cs.max_attempts {
                 let wait = cs.backoff(u32::from(n));
                 self.ring[slot].retrying = true;
-                q.push(SimTime(at + wait), Ev::Attempt { req, attempt: n + 1 });
+                q.push(
+                    SimTime(at + wait),
+                    Ev::Attempt {
+                        req,
+                        attempt: n + 1,
+                    },
+                );
                 return;
             }
         }
@@ -199,7 +252,9 @@ impl World<'_> {
 
     /// The oldest outstanding request reached its timeout.
     pub fn settle(&mut self) {
-        let Some(r) = self.ring.pop_front() else { return };
+        let Some(r) = self.ring.pop_front() else {
+            return;
+        };
         self.ring_base += 1;
         self.account(r);
     }

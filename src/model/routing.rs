@@ -52,7 +52,9 @@ impl Anycast {
             .map(|_| sampler.as_ref().map_or(0, |x| x.sample(&mut rng)))
             .collect();
         Anycast {
-            prefs: (0..s.regions.len()).map(|r| nearest_first(s, r, members)).collect(),
+            prefs: (0..s.regions.len())
+                .map(|r| nearest_first(s, r, members))
+                .collect(),
             convergence_us,
         }
     }
@@ -67,7 +69,6 @@ impl Anycast {
             .find(|&r| plan.region_up_at(r, seen))
             .or(prefs.first().copied())
     }
-
 }
 
 /// Client-side failover state.
@@ -83,8 +84,16 @@ pub struct ClientSide {
 }
 
 impl ClientSide {
-    pub fn new(s: &Scenario, members: &[RegionId], clients: usize, streams: &Streams) -> Option<Self> {
-        let f = s.failover.as_ref().filter(|f| f.routing == Routing::Client)?;
+    pub fn new(
+        s: &Scenario,
+        members: &[RegionId],
+        clients: usize,
+        streams: &Streams,
+    ) -> Option<Self> {
+        let f = s
+            .failover
+            .as_ref()
+            .filter(|f| f.routing == Routing::Client)?;
         let prefs = (0..s.regions.len())
             .map(|r| match &f.client.endpoints {
                 Some(list) => list.clone(),
@@ -94,18 +103,23 @@ impl ClientSide {
         Some(ClientSide {
             prefs,
             remembered: vec![0; clients],
-            max_attempts: f.client.max_attempts.max(1),
+            // Attempts are counted in a byte: at most 255 per request.
+            max_attempts: f.client.max_attempts.clamp(1, 255),
             backoff: f.client.backoff.clone(),
             rng: streams.stream(Subsystem::Clients, 2),
         })
     }
 
-    /// The endpoint of attempt `n` (1-based): the remembered one, then the
-    /// following ones in order.
-    pub fn endpoint(&self, client: u32, from: RegionId, n: u32) -> RegionId {
+    /// Where a new request of `client` starts: the endpoint it remembers.
+    pub fn start(&self, client: u32) -> u8 {
+        self.remembered[client as usize]
+    }
+
+    /// The endpoint of attempt `n` (1-based) of a request that started at
+    /// endpoint index `start`: that one, then the following ones in order.
+    pub fn endpoint(&self, start: u8, from: RegionId, n: u32) -> RegionId {
         let list = &self.prefs[from];
-        let start = self.remembered[client as usize] as usize;
-        list[(start + n as usize - 1) % list.len()]
+        list[(start as usize + n as usize - 1) % list.len()]
     }
 
     pub fn remember(&mut self, client: u32, from: RegionId, endpoint: RegionId) {
@@ -146,7 +160,11 @@ mod tests {
             prefs: vec![vec![0, 1, 2]],
             remembered: vec![0],
             max_attempts: 3,
-            backoff: Backoff { base_us: 100, cap_us: 1000, jitter },
+            backoff: Backoff {
+                base_us: 100,
+                cap_us: 1000,
+                jitter,
+            },
             rng: ChaCha8Rng::seed_from_u64(1),
         }
     }
@@ -154,7 +172,10 @@ mod tests {
     #[test]
     fn backoff_follows_the_spec() {
         let mut s = side(Jitter::None);
-        assert_eq!((1..=6).map(|n| s.backoff(n)).collect::<Vec<_>>(), vec![100, 200, 400, 800, 1000, 1000]);
+        assert_eq!(
+            (1..=6).map(|n| s.backoff(n)).collect::<Vec<_>>(),
+            vec![100, 200, 400, 800, 1000, 1000]
+        );
         let mut f = side(Jitter::Full);
         let xs: Vec<u64> = (0..20_000).map(|_| f.backoff(3)).collect();
         assert!(xs.iter().all(|&x| x <= 400));
@@ -170,9 +191,14 @@ mod tests {
     #[test]
     fn endpoints_rotate_from_the_remembered_one() {
         let mut s = side(Jitter::None);
-        assert_eq!((1..=4).map(|n| s.endpoint(0, 0, n)).collect::<Vec<_>>(), vec![0, 1, 2, 0]);
+        assert_eq!(
+            (1..=4)
+                .map(|n| s.endpoint(s.start(0), 0, n))
+                .collect::<Vec<_>>(),
+            vec![0, 1, 2, 0]
+        );
         s.remember(0, 0, 2);
-        assert_eq!(s.endpoint(0, 0, 1), 2);
-        assert_eq!(s.endpoint(0, 0, 2), 0);
+        assert_eq!(s.endpoint(s.start(0), 0, 1), 2);
+        assert_eq!(s.endpoint(s.start(0), 0, 2), 0);
     }
 }

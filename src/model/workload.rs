@@ -24,6 +24,9 @@ pub struct Workload {
     issued: u64,
     /// Cumulative shares and the first client id of each population.
     cum_share: Vec<f64>,
+    /// Constant arrivals: per population, the share of writes owed so far
+    /// (smooth weighted round robin), so populations interleave exactly.
+    credit: Vec<f64>,
     first_client: Vec<u32>,
     counts: Vec<u32>,
     keys: u32,
@@ -65,6 +68,7 @@ impl Workload {
             exp: Exp::new(w.writes_per_sec).ok(),
             rate: w.writes_per_sec,
             issued: 0,
+            credit: vec![0.0; cum_share.len()],
             cum_share,
             first_client,
             counts,
@@ -97,11 +101,32 @@ impl Workload {
         }
     }
 
+    /// Smooth weighted round robin over the populations' shares: with shares
+    /// 0.5/0.5 the writes alternate exactly.
+    fn next_in_turn(&mut self) -> usize {
+        let mut prev = 0.0;
+        let mut best = 0;
+        for (i, &c) in self.cum_share.iter().enumerate() {
+            self.credit[i] += c - prev;
+            prev = c;
+            if self.credit[i] > self.credit[best] {
+                best = i;
+            }
+        }
+        self.credit[best] -= 1.0;
+        best
+    }
+
     /// Draws the client and key of the next write.
     pub fn draw(&mut self) -> WriteSpec {
-        let u: f64 = self.rng.gen();
         let last = self.cum_share.len().saturating_sub(1);
-        let pop = self.cum_share.iter().position(|&c| u < c).unwrap_or(last);
+        let pop = match self.arrival {
+            Arrival::Constant => self.next_in_turn(),
+            Arrival::Poisson => {
+                let u: f64 = self.rng.gen();
+                self.cum_share.iter().position(|&c| u < c).unwrap_or(last)
+            }
+        };
         let client = self.first_client[pop] + self.rng.gen_range(0..self.counts[pop]);
         let key = match &self.zipf {
             Some(z) => (z.sample(&mut self.rng) as u32).clamp(1, self.keys) - 1,

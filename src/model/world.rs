@@ -20,7 +20,13 @@ pub enum Ev {
     NextWrite,
     /// Attempt `attempt` of a write request reaches `dst` (through the entry
     /// region `via`) and commits there now.
-    Commit { req: u64, key: u32, dst: u8, via: u8, attempt: u8 },
+    Commit {
+        req: u64,
+        key: u32,
+        dst: u8,
+        via: u8,
+        attempt: u8,
+    },
     /// Client-side routing: attempt `attempt` of `req` starts (after a backoff).
     Attempt { req: u64, attempt: u8 },
     /// Client-side routing: attempt `attempt` of `req` had no answer in time.
@@ -39,6 +45,12 @@ pub enum Ev {
     Promote { token: u32 },
     /// A fault starts or ends.
     FaultEdge { fault: u16, start: bool },
+    /// Multi-primary: `origin`'s write `seq` is durable at `to`.
+    MpApply { to: u8, origin: u8, seq: u64 },
+    /// Multi-primary: the broken stream from `origin` to `peer` may resume.
+    MpRetry { origin: u8, peer: u8 },
+    /// Multi-primary: survivors exchange what they received from `lost`.
+    AntiEntropy { lost: u8 },
     /// The primary learns that `from` durably received everything up to `idx`.
     Receipt { from: u16, term: u32, idx: u64 },
     /// Write `idx` has waited `semi_sync_timeout` for its receipts.
@@ -64,6 +76,9 @@ impl Tagged for Ev {
                 9 | (u64::from(fault) << 8) | (u64::from(start) << 24)
             }
             Ev::Receipt { from, .. } => 10 | (u64::from(from) << 8),
+            Ev::MpApply { to, origin, .. } => 14 | (u64::from(to) << 8) | (u64::from(origin) << 16),
+            Ev::MpRetry { origin, peer } => 15 | (u64::from(origin) << 8) | (u64::from(peer) << 16),
+            Ev::AntiEntropy { lost } => 16 | (u64::from(lost) << 8),
             Ev::SemiTimeout { .. } => 11,
         }
     }
@@ -91,6 +106,8 @@ pub struct Req {
     pub via: u8,
     /// A retry is scheduled (client-side routing).
     pub retrying: bool,
+    /// Client-side routing: the endpoint index the request started at.
+    pub first: u8,
 }
 
 pub struct World<'s> {
@@ -132,6 +149,12 @@ pub struct World<'s> {
     pub client_side: Option<super::routing::ClientSide>,
     /// How long after its issue a request is accounted for.
     pub settle_after_us: u64,
+    /// Multi-primary state (`None` for single-primary).
+    pub multi: Option<super::multi::Multi>,
+    /// Per region: the member regions nearest first.
+    pub prefs: Vec<Vec<RegionId>>,
+    /// Regions a promotion to which failed because they were dark.
+    pub failed_targets: Vec<RegionId>,
     /// Acknowledgement holding (semi-sync, sync): see `acks.rs`.
     pub acks: super::acks::AckState,
 }
@@ -151,11 +174,21 @@ impl<'s> World<'s> {
                 .copied()
                 .filter(|&r| r != primary),
         );
+        let multi = super::multi::Multi::new(s);
+        let prefs: Vec<Vec<RegionId>> = (0..n)
+            .map(|r| super::routing::nearest_first(s, r, &members))
+            .collect();
+        let first: Vec<RegionId> = (0..n)
+            .map(|r| match multi {
+                Some(_) => prefs[r].first().copied().unwrap_or(r),
+                None => primary,
+            })
+            .collect();
         let dns = Dns::new(
             s.failover.as_ref().map(|f| &f.dns),
-            wl.clients.len(),
+            wl.clients.iter().map(|c| c.region).collect(),
             &streams_rng,
-            primary,
+            &first,
         );
         let health = s
             .failover
@@ -174,15 +207,24 @@ impl<'s> World<'s> {
         let routing = s.failover.as_ref().map(|f| f.routing);
         let anycast = (routing == Some(Routing::Anycast))
             .then(|| super::routing::Anycast::new(s, &members, &wl.clients, &streams_rng));
-        let client_side = super::routing::ClientSide::new(s, &members, wl.clients.len(), &streams_rng);
+        let client_side =
+            super::routing::ClientSide::new(s, &members, wl.clients.len(), &streams_rng);
         let timeout = s.workload.request_timeout_us;
-        let settle_after_us = client_side.as_ref().map_or(timeout, |c| c.max_span(timeout) + 1);
+        let settle_after_us = client_side
+            .as_ref()
+            .map_or(timeout, |c| c.max_span(timeout) + 1);
         let settle_lane = q.add_lane();
         let semi_lane = q.add_lane();
         let apply_lanes = (0..n * n).map(|_| q.add_lane()).collect();
         let keys = s.workload.keys as usize;
         let nodes = (0..n)
-            .map(|r| Node::new(if members.contains(&r) { keys } else { 0 }))
+            .map(|r| {
+                Node::new(if multi.is_none() && members.contains(&r) {
+                    keys
+                } else {
+                    0
+                })
+            })
             .collect();
         World {
             s,
@@ -216,6 +258,9 @@ impl<'s> World<'s> {
             anycast,
             client_side,
             settle_after_us,
+            multi,
+            prefs,
+            failed_targets: Vec::new(),
             acks: super::acks::AckState::new(s, n),
         }
     }
@@ -264,9 +309,13 @@ impl Handler<Ev> for World<'_> {
         let t = now.0;
         match ev {
             Ev::NextWrite => self.next_write(t, q),
-            Ev::Commit { req, key, dst, attempt, .. } => {
-                self.commit(t, req, key, dst as RegionId, attempt, q)
-            }
+            Ev::Commit {
+                req,
+                key,
+                dst,
+                attempt,
+                ..
+            } => self.commit(t, req, key, dst as RegionId, attempt, q),
             Ev::Attempt { req, attempt } => self.start_attempt(t, req, attempt, q),
             Ev::AttemptTimeout { req, attempt } => self.attempt_timeout(t, req, attempt, q),
             Ev::Settle => self.settle(),
@@ -279,6 +328,13 @@ impl Handler<Ev> for World<'_> {
             Ev::Promote { token } => self.promote_event(t, token, q),
             Ev::FaultEdge { fault, start } => self.fault_edge(t, fault as usize, start, q),
             Ev::Receipt { from, term, idx } => self.receipt(t, from as RegionId, term, idx, q),
+            Ev::MpApply { to, origin, seq } => {
+                self.mp_apply(t, to as RegionId, origin as RegionId, seq, q)
+            }
+            Ev::MpRetry { origin, peer } => {
+                self.mp_retry(t, origin as RegionId, peer as RegionId, q)
+            }
+            Ev::AntiEntropy { lost } => self.mp_anti_entropy(t, lost as RegionId, q),
             Ev::SemiTimeout { term, idx } => self.semi_timeout(t, term, idx, q),
         }
     }

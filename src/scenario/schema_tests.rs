@@ -145,11 +145,14 @@ fn accepts_every_shipped_scenario() {
     }
 }
 
+/// A named change that makes a valid scenario invalid.
+type Mutation = (&'static str, fn(&mut Value));
+
 #[test]
 fn rejects_typical_mistakes() {
     let v = validator();
     let (_, base) = shipped().remove(0);
-    let mutations: [(&str, fn(&mut Value)); 6] = [
+    let mutations: [Mutation; 6] = [
         ("bare number duration", |d| d["duration"] = 600.into()),
         ("unknown top-level key", |d| d["durration"] = "1m".into()),
         ("unknown mode", |d| {

@@ -7,7 +7,7 @@ use super::leaf::{ModeKw, OnRejoinKw, RoutingKw, TopologyKw};
 use super::types::{OnRejoin, ReplicationMode, Routing, Scenario, Topology};
 use super::ScenarioError;
 
-const TOPOLOGIES_NOT_YET: &[Topology] = &[Topology::MultiPrimary, Topology::HomeRegion];
+const TOPOLOGIES_NOT_YET: &[Topology] = &[Topology::HomeRegion];
 const MODES_NOT_YET: &[ReplicationMode] = &[];
 const ROUTINGS_NOT_YET: &[Routing] = &[];
 const ON_REJOIN_NOT_YET: &[OnRejoin] = &[];

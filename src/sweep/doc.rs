@@ -230,3 +230,83 @@ fn difference(a: &Definition, b: &Definition) -> String {
     }
     d.join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sweep::{Params, RowMetrics, SeedRange};
+
+    fn sweep(rows_avail: &[f64]) -> (Definition, Vec<Row>) {
+        let def = Definition {
+            scenario: "s".into(),
+            scenario_sha256: "00".into(),
+            regionsim_version: "0".into(),
+            seeds: SeedRange {
+                first: 1,
+                last: rows_avail.len() as u64,
+            },
+            sets: Vec::new(),
+            points: 1,
+            runs: rows_avail.len(),
+        };
+        let rows = rows_avail
+            .iter()
+            .enumerate()
+            .map(|(i, a)| Row {
+                index: i,
+                point: 0,
+                params: Params::default(),
+                seed: 1 + i as u64,
+                budgets_breached: Vec::new(),
+                metrics: RowMetrics {
+                    availability: *a,
+                    ..RowMetrics::default()
+                },
+            })
+            .collect();
+        (def, rows)
+    }
+
+    #[test]
+    fn merged_shards_keep_every_bit() {
+        // Values whose shortest form has 17 significant digits.
+        let avail = [
+            0.1 + 0.2,
+            0.948_447_752_317_663_8,
+            1.0 / 3.0,
+            0.999_999_999_999_999_9,
+        ];
+        let (def, rows) = sweep(&avail);
+        let whole = SweepDoc::assemble(def.clone(), rows.clone()).expect("whole");
+        let shards: Vec<(String, ShardDoc)> = (1..=2)
+            .map(|k| {
+                let s = Shard { k, n: 2 };
+                let mine: Vec<Row> = rows
+                    .iter()
+                    .filter(|r| s.contains(r.index))
+                    .cloned()
+                    .collect();
+                let doc = parse_shard(&shard_json(&def, s, &mine)).expect("shard");
+                (format!("shard {k}"), doc)
+            })
+            .collect();
+        let merged = merge_shards(shards).expect("merge");
+        assert_eq!(sweep_json(&merged), sweep_json(&whole));
+        for (r, a) in merged.rows.iter().zip(avail) {
+            assert_eq!(r.metrics.availability.to_bits(), a.to_bits());
+        }
+    }
+
+    #[test]
+    fn rows_out_of_place_are_refused() {
+        let (def, mut rows) = sweep(&[0.5, 0.6]);
+        rows.swap(0, 1);
+        assert!(SweepDoc::assemble(def.clone(), rows).is_err());
+        assert!(merge_shards(Vec::new()).is_err());
+        assert!(parse_shard("{}").is_err());
+        assert!(parse_shard("not json").is_err());
+        let (_, rows) = sweep(&[0.5, 0.6]);
+        let text = shard_json(&def, Shard { k: 1, n: 1 }, &rows).replace(SHARD_KIND, "other");
+        assert!(parse_shard(&text).is_err());
+    }
+}

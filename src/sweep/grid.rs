@@ -115,9 +115,11 @@ impl SeedRange {
         Ok(SeedRange { first, last })
     }
 
-    /// The number of seeds (saturating).
+    /// The number of seeds (saturating; 0 when `last < first`).
     pub fn count(&self) -> u64 {
-        (self.last - self.first).saturating_add(1)
+        self.last
+            .checked_sub(self.first)
+            .map_or(0, |d| d.saturating_add(1))
     }
 }
 
@@ -246,6 +248,9 @@ impl Grid {
                 ));
             }
         }
+        if seeds.count() == 0 {
+            return Err(format!("the seed range {seeds} is empty"));
+        }
         let too_many = || {
             format!(
                 "the sweep has more than {MAX_RUNS} runs (points x seeds); narrow --seeds or the --set lists"
@@ -320,3 +325,7 @@ impl Grid {
         (index / n, seed)
     }
 }
+
+#[cfg(test)]
+#[path = "grid_tests.rs"]
+mod tests;

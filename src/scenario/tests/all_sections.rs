@@ -118,10 +118,20 @@ fn features_not_modelled_yet_are_refused_as_unsupported() {
     let e = parse_str(ALL_SECTIONS, "all.toml", Format::Toml).expect_err("unsupported");
     assert!(e.unsupported);
     let shown = e.to_string();
-    assert!(shown.contains("field `replication.topology`"), "{shown}");
+    assert!(shown.contains("field `residency`"), "{shown}");
     assert!(
-        shown.contains("is not supported yet (planned); supported today: \"single-primary\""),
+        shown.contains("is not supported yet (planned); supported today:"),
         "{shown}"
+    );
+    // Home-region is not modelled yet either.
+    let home = ALL_SECTIONS
+        .replace("topology = \"multi-primary\"", "topology = \"home-region\"")
+        .replace("[conflicts]\nresolution = \"crdt-set\"\n", "")
+        .replace("conflicts = 10\nlww_discarded = 0\n", "");
+    let e = parse_str(&home, "home.toml", Format::Toml).expect_err("unsupported");
+    assert!(
+        e.unsupported && e.to_string().contains("field `replication.topology`"),
+        "{e}"
     );
 
     let base = super::MINIMAL;

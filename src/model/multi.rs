@@ -1,0 +1,407 @@
+//! Multi-primary replication: every region commits its clients' writes and
+//! streams them to every other region (full mesh, FIFO per origin); merging
+//! is in `merge.rs`. When a region is lost, survivors exchange what each
+//! received from it (anti-entropy).
+
+use std::collections::VecDeque;
+
+use crate::engine::{EventQueue, SimTime};
+use crate::metrics::{Kind, Loss};
+use crate::scenario::{FaultKind, RegionId, Resolution, Scenario, Topology};
+
+use super::merge::{local_write, merge, Incoming, Version};
+use super::replication::Stream;
+use super::world::{Ev, World};
+
+#[derive(Clone, Copy, Debug)]
+struct Write {
+    id: u64,
+    key: u32,
+    ts: i64,
+    true_us: u64,
+    acked: bool,
+}
+
+/// One origin's log: its writes in commit order with their version vectors.
+#[derive(Clone, Debug, Default)]
+struct OriginLog {
+    first: u64,
+    writes: VecDeque<Write>,
+    /// n entries per write: the key's version vector at commit.
+    vvs: VecDeque<u64>,
+}
+
+impl OriginLog {
+    fn end(&self) -> u64 {
+        self.first + self.writes.len() as u64 - 1
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Multi {
+    n: usize,
+    keys: usize,
+    res: Resolution,
+    logs: Vec<OriginLog>,
+    /// `applied[peer * n + origin]`: the origin's log position merged at peer.
+    applied: Vec<u64>,
+    /// `streams[origin * n + peer]`.
+    streams: Vec<Stream>,
+    /// Per region: per key its version, and its version vector (keys x n).
+    versions: Vec<Vec<Version>>,
+    vv: Vec<Vec<u64>>,
+    /// Current clock offset per region (clock-skew faults change it).
+    offsets: Vec<i64>,
+    names: Vec<String>,
+}
+
+impl Multi {
+    pub fn new(s: &Scenario) -> Option<Multi> {
+        if s.replication.topology != Topology::MultiPrimary {
+            return None;
+        }
+        let n = s.regions.len();
+        let keys = s.workload.keys as usize;
+        Some(Multi {
+            n,
+            keys,
+            res: s
+                .conflicts
+                .as_ref()
+                .map_or(Resolution::Lww, |c| c.resolution),
+            logs: (0..n)
+                .map(|_| OriginLog {
+                    first: 1,
+                    ..OriginLog::default()
+                })
+                .collect(),
+            applied: vec![0; n * n],
+            streams: vec![Stream::default(); n * n],
+            versions: vec![vec![Version::default(); keys]; n],
+            vv: vec![vec![0; keys * n]; n],
+            offsets: s.regions.iter().map(|r| r.clock_offset_us).collect(),
+            names: s.regions.iter().map(|r| r.name.clone()).collect(),
+        })
+    }
+}
+
+/// The window of unapplied messages per stream, as for single-primary.
+const WINDOW: u64 = 65_536;
+
+impl World<'_> {
+    fn mp(&mut self) -> &mut Multi {
+        self.multi.as_mut().expect("multi-primary state")
+    }
+
+    /// A write commits at `here` (already answered: `acked`).
+    pub fn mp_commit(
+        &mut self,
+        t: u64,
+        id: u64,
+        key: u32,
+        here: RegionId,
+        acked: bool,
+        q: &mut EventQueue<Ev>,
+    ) {
+        let m = self.mp();
+        let (n, k) = (m.n, key as usize);
+        let seq = m.logs[here].end() + 1;
+        let ts = t as i64 + m.offsets[here];
+        let mut snap = m.vv[here][k * n..(k + 1) * n].to_vec();
+        snap[here] = seq;
+        let w = Incoming {
+            id,
+            ts,
+            origin: here as u8,
+            seq,
+            true_us: t,
+            acked,
+            vv: &snap,
+        };
+        let (res, names) = (m.res, std::mem::take(&mut m.names));
+        let kept = local_write(
+            res,
+            &mut m.versions[here][k],
+            &mut m.vv[here][k * n..(k + 1) * n],
+            &w,
+            &names,
+        );
+        m.names = names;
+        if !kept {
+            if acked {
+                // Rejected at its own commit by a larger timestamp: a skewed clock.
+                self.rec.lww_discarded(true);
+            }
+            return;
+        }
+        let log = &mut m.logs[here];
+        log.writes.push_back(Write {
+            id,
+            key,
+            ts,
+            true_us: t,
+            acked,
+        });
+        log.vvs.extend(snap.iter().copied());
+        m.applied[here * n + here] = seq;
+        for peer in 0..n {
+            if peer != here {
+                self.mp_pump(t, here, peer, q);
+            }
+        }
+        self.mp_trim(here);
+    }
+
+    fn mp_pump(&mut self, t: u64, origin: RegionId, peer: RegionId, q: &mut EventQueue<Ev>) {
+        loop {
+            let m = self.mp();
+            let n = m.n;
+            let applied = m.applied[peer * n + origin];
+            let st = m.streams[origin * n + peer];
+            if st.broken || st.next_send > m.logs[origin].end() {
+                return;
+            }
+            if st.next_send <= applied {
+                m.streams[origin * n + peer].next_send = applied + 1;
+                continue;
+            }
+            if st.next_send - applied > WINDOW {
+                return;
+            }
+            m.streams[origin * n + peer].next_send += 1;
+            if !self.mp_ship(t, origin, origin, peer, st.next_send, q) {
+                self.mp_break(t, origin, peer, q);
+                return;
+            }
+        }
+    }
+
+    /// Sends `origin`'s write `seq` from `from` to `to`; false if it was dropped.
+    fn mp_ship(
+        &mut self,
+        t: u64,
+        from: RegionId,
+        origin: RegionId,
+        to: RegionId,
+        seq: u64,
+        q: &mut EventQueue<Ev>,
+    ) -> bool {
+        let size = self.s.workload.write_size_bytes;
+        let extra = self.plan.extra_latency(from, to, t);
+        let Some((deliver, link, _)) = self.net.send_stream(from, to, t, size, extra) else {
+            return false;
+        };
+        self.rec.bytes(link, size);
+        let at = deliver + self.commit_latency(to);
+        if !(self.plan.path_up_during(from, to, t, deliver)
+            && self.plan.region_up_during(to, deliver, at))
+        {
+            return false;
+        }
+        let lane = self.apply_lanes[from * self.n + to];
+        let ev = Ev::MpApply {
+            to: to as u8,
+            origin: origin as u8,
+            seq,
+        };
+        q.push_lane(lane, SimTime(at), ev);
+        true
+    }
+
+    fn mp_break(&mut self, t: u64, origin: RegionId, peer: RegionId, q: &mut EventQueue<Ev>) {
+        let end = self.s.end_us();
+        let back = self.plan.path_restore(origin, peer, t + 1);
+        let m = self.mp();
+        let st = &mut m.streams[origin * m.n + peer];
+        st.broken = true;
+        if st.retry_pending {
+            return;
+        }
+        if let Some(b) = back.filter(|&b| b <= end) {
+            st.retry_pending = true;
+            q.push(
+                SimTime(b.max(t + 1)),
+                Ev::MpRetry {
+                    origin: origin as u8,
+                    peer: peer as u8,
+                },
+            );
+        }
+    }
+
+    pub fn mp_retry(&mut self, t: u64, origin: RegionId, peer: RegionId, q: &mut EventQueue<Ev>) {
+        let m = self.mp();
+        let n = m.n;
+        let applied = m.applied[peer * n + origin];
+        m.streams[origin * n + peer] = Stream {
+            next_send: applied + 1,
+            broken: false,
+            retry_pending: false,
+        };
+        self.mp_pump(t, origin, peer, q);
+    }
+
+    /// `origin`'s write `seq` reaches `to` (directly or relayed).
+    pub fn mp_apply(
+        &mut self,
+        t: u64,
+        to: RegionId,
+        origin: RegionId,
+        seq: u64,
+        q: &mut EventQueue<Ev>,
+    ) {
+        let m = self.mp();
+        let n = m.n;
+        if seq != m.applied[to * n + origin] + 1 {
+            return;
+        }
+        let log = &m.logs[origin];
+        let Some(i) = seq.checked_sub(log.first).map(|i| i as usize) else {
+            return;
+        };
+        let Some(&w) = log.writes.get(i) else { return };
+        let vv: Vec<u64> = log.vvs.range(i * n..(i + 1) * n).copied().collect();
+        m.applied[to * n + origin] = seq;
+        let k = w.key as usize;
+        let inc = Incoming {
+            id: w.id,
+            ts: w.ts,
+            origin: origin as u8,
+            seq,
+            true_us: w.true_us,
+            acked: w.acked,
+            vv: &vv,
+        };
+        let names = std::mem::take(&mut m.names);
+        let merged = merge(
+            m.res,
+            &mut m.versions[to][k],
+            &mut m.vv[to][k * n..(k + 1) * n],
+            &inc,
+            to as u8,
+            &names,
+        );
+        m.names = names;
+        if merged.concurrent {
+            self.rec.conflict(to);
+        }
+        if let Some(inversion) = merged.discarded {
+            self.rec.lww_discarded(inversion);
+        }
+        self.rec.applied(to, w.true_us, t);
+        self.mp_pump(t, origin, to, q);
+        self.mp_trim(origin);
+    }
+
+    /// Forgets an origin's writes every region has merged.
+    fn mp_trim(&mut self, origin: RegionId) {
+        let m = self.mp();
+        let n = m.n;
+        let low = (0..n).map(|p| m.applied[p * n + origin]).min().unwrap_or(0);
+        let log = &mut m.logs[origin];
+        while log.first <= low && log.writes.pop_front().is_some() {
+            log.vvs.drain(..n);
+            log.first += 1;
+        }
+    }
+
+    /// A region goes dark: every survivor fetches what it lacks of that
+    /// region's writes from the survivor that has the most of them.
+    pub fn mp_anti_entropy(&mut self, t: u64, lost: RegionId, q: &mut EventQueue<Ev>) {
+        let n = self.n;
+        let up: Vec<RegionId> = (0..n)
+            .filter(|&r| r != lost && self.plan.region_up_at(r, t))
+            .collect();
+        for &p in &up {
+            let applied = self.mp().applied.clone();
+            let have = applied[p * n + lost];
+            let best = up
+                .iter()
+                .copied()
+                .filter(|&r| r != p && self.plan.reachable_at(r, p, t))
+                .max_by_key(|&r| (applied[r * n + lost], std::cmp::Reverse(r)));
+            let Some(src) = best else { continue };
+            let upto = self.mp().applied[src * n + lost];
+            if upto <= have {
+                continue;
+            }
+            for seq in have + 1..=upto {
+                if !self.mp_ship(t, src, lost, p, seq, q) {
+                    break;
+                }
+            }
+            let what = format!(
+                "anti-entropy: {} fetches {} writes of {} from {}",
+                self.name(p),
+                upto - have,
+                self.name(lost),
+                self.name(src)
+            );
+            self.rec.note(t, Kind::Replication, Some(p), what);
+        }
+    }
+
+    pub fn mp_clock(&mut self, kind: &FaultKind) {
+        if let (FaultKind::ClockSkew { region, offset_us }, Some(m)) = (kind, self.multi.as_mut()) {
+            m.offsets[*region] = *offset_us;
+        }
+    }
+
+    /// At the end: writes of a dark origin that no live region received are
+    /// lost; returns (converged, divergent keys) over the live regions.
+    pub fn mp_finish(&mut self, end: u64) -> (bool, u64) {
+        let n = self.n;
+        let up: Vec<RegionId> = (0..n).filter(|&r| self.plan.region_up_at(r, end)).collect();
+        for o in (0..n).filter(|o| !up.contains(o)) {
+            let since = self.plan.down_since(o, end);
+            let m = self.mp();
+            let best = up.iter().map(|&r| m.applied[r * n + o]).max().unwrap_or(0);
+            let log = &m.logs[o];
+            let lost: Vec<Loss> = log
+                .writes
+                .iter()
+                .enumerate()
+                .filter(|(i, w)| log.first + *i as u64 > best && w.acked)
+                .map(|(_, w)| Loss {
+                    id: w.id,
+                    key: w.key,
+                    region: o,
+                    commit_us: w.true_us,
+                    at_us: since.max(w.true_us),
+                })
+                .collect();
+            for l in lost {
+                self.rec.lost(l);
+            }
+        }
+        let m = self.mp();
+        let Some(&first) = up.first() else {
+            return (true, 0);
+        };
+        let same = |a: &Version, b: &Version| match m.res {
+            Resolution::Lww => a.id == b.id,
+            _ => (a.count, a.xor) == (b.count, b.xor),
+        };
+        let divergent = (0..m.keys)
+            .filter(|&k| {
+                up.iter()
+                    .any(|&r| !same(&m.versions[r][k], &m.versions[first][k]))
+            })
+            .count() as u64;
+        (divergent == 0, divergent)
+    }
+
+    /// CRDTs: per live region, the sum over keys of the merged increments.
+    pub fn mp_crdt_totals(&self, end: u64) -> Vec<(RegionId, u64)> {
+        let Some(m) = &self.multi else {
+            return Vec::new();
+        };
+        if m.res == Resolution::Lww {
+            return Vec::new();
+        }
+        (0..m.n)
+            .filter(|&r| self.plan.region_up_at(r, end))
+            .map(|r| (r, m.versions[r].iter().map(|v| v.count).sum()))
+            .collect()
+    }
+}
