@@ -180,3 +180,19 @@ fn dns_moves_clients_to_their_nearest_healthy_region() {
     // b's own clients never noticed.
     assert_eq!(r.report.metrics.availability_by_region["b"], 1.0);
 }
+
+/// The shipped CRDT scenario (three regions, a partition): every region ends
+/// holding every acknowledged increment, including those that reached it only
+/// through a region on the other side.
+#[test]
+fn shipped_crdt_counter_scenario_holds_every_increment_everywhere() {
+    let s = regionsim::scenario::load_path(std::path::Path::new("scenarios/aa-crdt-counter.toml"))
+        .unwrap();
+    let r = regionsim::model::simulate(&s, s.seed, regionsim::model::Bounds::default()).unwrap();
+    let m = &r.report.metrics;
+    assert!(m.converged);
+    assert_eq!(m.crdt_totals.len(), 3);
+    for (region, total) in &m.crdt_totals {
+        assert_eq!(*total, m.acknowledged_writes, "{region}");
+    }
+}

@@ -74,9 +74,10 @@ pub fn merge(
         concurrent,
         ..Merged::default()
     };
-    for (mine, theirs) in vv.iter_mut().zip(w.vv) {
-        *mine = (*mine).max(*theirs);
-    }
+    // Only what was applied here enters the vector: each origin's stream is
+    // FIFO, so vv[o] is exactly "o's writes to this key up to here were
+    // merged". (Merging the incoming vector would mark writes as merged that
+    // have not arrived yet, and a CRDT would then drop them.)
     vv[o] = vv[o].max(w.seq);
     let incoming = Version {
         id: w.id,

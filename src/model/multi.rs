@@ -169,14 +169,15 @@ impl World<'_> {
                 return;
             }
             m.streams[origin * n + peer].next_send += 1;
-            if !self.mp_ship(t, origin, origin, peer, st.next_send, q) {
-                self.mp_break(t, origin, peer, q);
+            if let Err(failed_at) = self.mp_ship(t, origin, origin, peer, st.next_send, q) {
+                self.mp_break(t, failed_at, origin, peer, q);
                 return;
             }
         }
     }
 
-    /// Sends `origin`'s write `seq` from `from` to `to`; false if it was dropped.
+    /// Sends `origin`'s write `seq` from `from` to `to`; `Err(when it would
+    /// have landed)` if it was dropped.
     fn mp_ship(
         &mut self,
         t: u64,
@@ -185,18 +186,18 @@ impl World<'_> {
         to: RegionId,
         seq: u64,
         q: &mut EventQueue<Ev>,
-    ) -> bool {
+    ) -> Result<(), u64> {
         let size = self.s.workload.write_size_bytes;
         let extra = self.plan.extra_latency(from, to, t);
         let Some((deliver, link, _)) = self.net.send_stream(from, to, t, size, extra) else {
-            return false;
+            return Err(t);
         };
         self.rec.bytes(link, size);
         let at = deliver + self.commit_latency(to);
         if !(self.plan.path_up_during(from, to, t, deliver)
             && self.plan.region_up_during(to, deliver, at))
         {
-            return false;
+            return Err(at);
         }
         let lane = self.apply_lanes[from * self.n + to];
         let ev = Ev::MpApply {
@@ -205,12 +206,21 @@ impl World<'_> {
             seq,
         };
         q.push_lane(lane, SimTime(at), ev);
-        true
+        Ok(())
     }
 
-    fn mp_break(&mut self, t: u64, origin: RegionId, peer: RegionId, q: &mut EventQueue<Ev>) {
+    fn mp_break(
+        &mut self,
+        t: u64,
+        failed_at: u64,
+        origin: RegionId,
+        peer: RegionId,
+        q: &mut EventQueue<Ev>,
+    ) {
         let end = self.s.end_us();
-        let back = self.plan.path_restore(origin, peer, t + 1);
+        // Resume once the path is clear from when the dropped message would
+        // have landed (not earlier: it would be dropped again).
+        let back = self.plan.path_restore(origin, peer, failed_at.max(t + 1));
         let m = self.mp();
         let st = &mut m.streams[origin * m.n + peer];
         st.broken = true;
@@ -326,7 +336,7 @@ impl World<'_> {
                 continue;
             }
             for seq in have + 1..=upto {
-                if !self.mp_ship(t, src, lost, p, seq, q) {
+                if self.mp_ship(t, src, lost, p, seq, q).is_err() {
                     break;
                 }
             }
