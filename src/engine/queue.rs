@@ -16,16 +16,29 @@ enum Slot<E> {
     LaneHead(u32),
 }
 
+/// A heap entry; `key` packs (time, seq) so one integer comparison orders it.
 #[derive(Clone, Copy, Debug)]
 struct Entry<E> {
-    time: u64,
-    seq: u64,
+    key: u128,
     slot: Slot<E>,
+}
+
+impl<E> Entry<E> {
+    fn new(time: u64, seq: u64, slot: Slot<E>) -> Self {
+        Entry {
+            key: (u128::from(time) << 64) | u128::from(seq),
+            slot,
+        }
+    }
+
+    fn time(&self) -> u64 {
+        (self.key >> 64) as u64
+    }
 }
 
 impl<E> PartialEq for Entry<E> {
     fn eq(&self, other: &Self) -> bool {
-        self.time == other.time && self.seq == other.seq
+        self.key == other.key
     }
 }
 impl<E> Eq for Entry<E> {}
@@ -37,7 +50,7 @@ impl<E> PartialOrd for Entry<E> {
 impl<E> Ord for Entry<E> {
     /// Reversed, so that `BinaryHeap` (a max-heap) pops the earliest (time, seq).
     fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
+        other.key.cmp(&self.key)
     }
 }
 
@@ -93,11 +106,7 @@ impl<E: Copy> EventQueue<E> {
     /// Schedules `ev` at `time`.
     pub fn push(&mut self, time: SimTime, ev: E) {
         let seq = self.seq();
-        self.heap.push(Entry {
-            time: time.0,
-            seq,
-            slot: Slot::Direct(ev),
-        });
+        self.heap.push(Entry::new(time.0, seq, Slot::Direct(ev)));
         self.len += 1;
     }
 
@@ -111,11 +120,7 @@ impl<E: Copy> EventQueue<E> {
         }
         let seq = self.seq();
         if self.lanes[l].is_empty() {
-            self.heap.push(Entry {
-                time: time.0,
-                seq,
-                slot: Slot::LaneHead(lane.0),
-            });
+            self.heap.push(Entry::new(time.0, seq, Slot::LaneHead(lane.0)));
         }
         self.lanes[l].push_back((time.0, seq, ev));
         self.len += 1;
@@ -123,7 +128,7 @@ impl<E: Copy> EventQueue<E> {
 
     /// Time of the earliest event, if any.
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.peek().map(|e| SimTime(e.time))
+        self.heap.peek().map(|e| SimTime(e.time()))
     }
 
     /// Removes and returns the earliest event.
@@ -131,16 +136,12 @@ impl<E: Copy> EventQueue<E> {
         let top = self.heap.pop()?;
         self.len -= 1;
         match top.slot {
-            Slot::Direct(ev) => Some((SimTime(top.time), ev)),
+            Slot::Direct(ev) => Some((SimTime(top.time()), ev)),
             Slot::LaneHead(l) => {
                 let lane = &mut self.lanes[l as usize];
                 let (time, _, ev) = lane.pop_front()?;
                 if let Some(&(t, s, _)) = lane.front() {
-                    self.heap.push(Entry {
-                        time: t,
-                        seq: s,
-                        slot: Slot::LaneHead(l),
-                    });
+                    self.heap.push(Entry::new(t, s, Slot::LaneHead(l)));
                 }
                 Some((SimTime(time), ev))
             }
