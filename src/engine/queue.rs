@@ -120,7 +120,8 @@ impl<E: Copy> EventQueue<E> {
         }
         let seq = self.seq();
         if self.lanes[l].is_empty() {
-            self.heap.push(Entry::new(time.0, seq, Slot::LaneHead(lane.0)));
+            self.heap
+                .push(Entry::new(time.0, seq, Slot::LaneHead(lane.0)));
         }
         self.lanes[l].push_back((time.0, seq, ev));
         self.len += 1;
