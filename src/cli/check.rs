@@ -1,6 +1,7 @@
 //! `regionsim check`: run scenarios (over a range of seeds, in parallel) and
 //! hold them to their `[budgets]`; compare with a baseline; write JUnit XML.
 
+use super::output::progress_bar;
 use super::output::{collect_scenarios, report_dir, write_atomic};
 use super::run::write_reports;
 use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
@@ -13,7 +14,6 @@ use crate::scenario::{load_path, Scenario};
 use crate::sweep::{run_grid_with, run_one, RunError, SeedRange, MAX_RUNS};
 use clap::Args;
 use std::collections::BTreeSet;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
@@ -278,22 +278,4 @@ fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
     }
     write_atomic(path, bytes)
-}
-
-/// A progress bar on stderr, only when stderr is a terminal and there is more
-/// than one run to wait for.
-pub(super) fn progress_bar(total: usize, what: &str) -> Option<indicatif::ProgressBar> {
-    if total < 2 || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(total as u64),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    let template =
-        format!("{what} [{{bar:32}}] {{pos}}/{{len}} runs  {{elapsed}} elapsed, ETA {{eta}}");
-    if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    Some(bar)
 }

@@ -123,6 +123,32 @@ pub fn fmt_rate(events: u64, secs: f64) -> String {
     }
 }
 
+/// A progress bar on stderr, only when stderr is a terminal and there is more
+/// than one run to wait for.
+pub(super) fn progress_bar(total: usize, what: &str) -> Option<indicatif::ProgressBar> {
+    if total < 2 || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    let template =
+        format!("{what} [{{bar:32}}] {{pos}}/{{len}} runs  {{elapsed}} elapsed, ETA {{eta}}");
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    Some(bar)
+}
+
+/// Runs `f` and measures its wall time (for stderr only, never a report).
+#[allow(clippy::disallowed_methods)]
+pub(super) fn timed<T>(f: impl FnOnce() -> T) -> (T, std::time::Duration) {
+    let start = std::time::Instant::now();
+    let value = f();
+    (value, start.elapsed())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! `regionsim run`: simulate each scenario once, write its reports, summarise.
 
 use super::output::{collect_scenarios, fmt_rate, report_dir, write_atomic};
+use super::output::{progress_bar, timed};
 use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
 use crate::metrics::{evaluate, RunResult};
 use crate::model::{simulate, Bounds, SimError};
@@ -9,7 +10,6 @@ use crate::scenario::{load_path, Scenario};
 use clap::Args;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -41,7 +41,7 @@ pub fn run(args: &RunArgs) -> i32 {
         worst = worst.max(EXIT_INVALID);
     }
     let mut written = BTreeSet::new();
-    let bar = super::check::progress_bar(files.len(), "run");
+    let bar = progress_bar(files.len(), "run");
     let ctx = Ctx {
         many: files.len() > 1,
         bar: bar.as_ref(),
@@ -204,13 +204,4 @@ fn internal_error(file: &Path, seed: u64, msg: &str) -> i32 {
         file.display()
     );
     EXIT_BUG
-}
-
-/// Runs `f` and measures its wall time: the only clock read in regionsim. The
-/// time goes to stderr, never into a report.
-#[allow(clippy::disallowed_methods)]
-fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
-    let start = std::time::Instant::now();
-    let value = f();
-    (value, start.elapsed())
 }

@@ -7,6 +7,7 @@
 //! [`shard_from_batch_env`](crate::sweep::shard_from_batch_env)); this is the
 //! only place that reads it.
 
+use super::output::{progress_bar, timed};
 use super::output::{report_dir, write_atomic};
 use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
 use crate::engine::time::fmt_secs;
@@ -17,9 +18,7 @@ use crate::sweep::{
     RunFigures, Sample, SeedRange, SetList, Shard, SweepDoc,
 };
 use clap::Args;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
@@ -101,7 +100,7 @@ fn sweep_inner(args: &SweepArgs) -> Result<i32, Failure> {
         .filter(|i| shard.is_none_or(|s| s.contains(*i)))
         .collect();
 
-    let bar = progress_bar(indices.len());
+    let bar = progress_bar(indices.len(), "sweep");
     let tick = |_: usize, _: usize| {
         if let Some(b) = &bar {
             b.inc(1);
@@ -250,29 +249,4 @@ fn failures(label: &str, plan: &Plan, failed: &[GridRun<RunFigures>]) -> Failure
 
 fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-/// A progress bar with an ETA on stderr, only when stderr is a terminal.
-fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
-    if !std::io::stderr().is_terminal() || total == 0 {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(total as u64),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "sweep [{bar:32}] {pos}/{len} runs  {elapsed} elapsed, ETA {eta}",
-    ) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    Some(bar)
-}
-
-/// Runs `f` and measures its wall time (for stderr only, never a report).
-#[allow(clippy::disallowed_methods)]
-fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
-    let start = std::time::Instant::now();
-    let value = f();
-    (value, start.elapsed())
 }
