@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 
 use crate::engine::{EventQueue, Handler, LaneId, SimTime, Streams, Tagged};
-use crate::metrics::{Recorder, Window};
+use crate::metrics::{RangeTracker, Recorder, Window};
 use crate::scenario::{RegionId, Routing, Scenario};
 
 use super::dns::Dns;
@@ -55,6 +55,9 @@ pub enum Ev {
     Receipt { from: u16, term: u32, idx: u64 },
     /// Write `idx` has waited `semi_sync_timeout` for its receipts.
     SemiTimeout { term: u32, idx: u64 },
+    /// Home-region: a decided move of `from`'s keys takes effect (if `token`
+    /// is still current).
+    Rehome { from: u8, token: u32 },
 }
 
 impl Tagged for Ev {
@@ -80,6 +83,7 @@ impl Tagged for Ev {
             Ev::MpRetry { origin, peer } => 15 | (u64::from(origin) << 8) | (u64::from(peer) << 16),
             Ev::AntiEntropy { lost } => 16 | (u64::from(lost) << 8),
             Ev::SemiTimeout { .. } => 11,
+            Ev::Rehome { from, .. } => 17 | (u64::from(from) << 8),
         }
     }
 }
@@ -157,6 +161,10 @@ pub struct World<'s> {
     pub failed_targets: Vec<RegionId>,
     /// Acknowledgement holding (semi-sync, sync): see `acks.rs`.
     pub acks: super::acks::AckState,
+    /// Where keys may live (residency) and, for home-region, their homes.
+    pub place: super::residency::Placement,
+    /// Home-region failover state (`None` for other topologies).
+    pub home: Option<super::home::HomeState>,
 }
 
 impl<'s> World<'s> {
@@ -203,7 +211,12 @@ impl<'s> World<'s> {
                 cause: w.cause.clone(),
             })
             .collect();
-        let rec = Recorder::new(n, s.links.len(), wl.clients.len(), windows, s.end_us());
+        let place = super::residency::Placement::new(s);
+        let mut rec = Recorder::new(n, s.links.len(), wl.clients.len(), windows, s.end_us());
+        if place.has_rules() {
+            let incidents = plan.incidents.len();
+            rec.ranges = Some(RangeTracker::new(place.describe(s), incidents));
+        }
         let routing = s.failover.as_ref().map(|f| f.routing);
         let anycast = (routing == Some(Routing::Anycast))
             .then(|| super::routing::Anycast::new(s, &members, &wl.clients, &streams_rng));
@@ -262,6 +275,8 @@ impl<'s> World<'s> {
             prefs,
             failed_targets: Vec::new(),
             acks: super::acks::AckState::new(s, n),
+            place,
+            home: super::home::HomeState::new(s.replication.topology, n),
         }
     }
 
@@ -302,6 +317,14 @@ impl<'s> World<'s> {
     pub fn commit_latency(&self, r: RegionId) -> u64 {
         self.s.regions[r].commit_latency_us
     }
+
+    /// The data of `key` lands in `region`: a residency violation when the
+    /// key's rules do not allow that region (an observer, never a filter).
+    pub fn landed(&mut self, region: RegionId, key: u32) {
+        if !self.place.allowed(key, region) {
+            self.rec.residency_violation();
+        }
+    }
 }
 
 impl Handler<Ev> for World<'_> {
@@ -336,6 +359,7 @@ impl Handler<Ev> for World<'_> {
             }
             Ev::AntiEntropy { lost } => self.mp_anti_entropy(t, lost as RegionId, q),
             Ev::SemiTimeout { term, idx } => self.semi_timeout(t, term, idx, q),
+            Ev::Rehome { from, token } => self.hr_rehome(t, from as RegionId, token),
         }
     }
 }

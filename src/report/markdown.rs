@@ -81,6 +81,36 @@ fn figures(out: &mut String, m: &Metrics) {
         line!(out, "| {} | {} |", cell(&k), cell(&v));
     }
     line!(out);
+    ranges(out, m);
+}
+
+/// Residency: what each pinned range (and the unpinned rest) saw.
+fn ranges(out: &mut String, m: &Metrics) {
+    if m.residency.is_empty() {
+        return;
+    }
+    line!(out, "### By residency range");
+    line!(out);
+    line!(
+        out,
+        "| Keys | Jurisdiction | May live in | Availability | Lost | RPO | RTO |"
+    );
+    line!(out, "|---|---|---|---|---|---|---|");
+    for r in &m.residency {
+        line!(
+            out,
+            "| {} | {} | {} | {:.5} | {} | {} | {} |",
+            cell(&r.keys),
+            cell(r.jurisdiction.as_deref().unwrap_or("(unpinned)")),
+            cell(&r.regions.join(", ")),
+            r.availability,
+            r.lost_writes,
+            fmt_secs(r.rpo_us),
+            r.rto_us
+                .map_or_else(|| "not recovered".to_string(), fmt_secs)
+        );
+    }
+    line!(out);
 }
 
 fn budgets(out: &mut String, r: &Report) {

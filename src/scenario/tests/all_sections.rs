@@ -115,38 +115,30 @@ fn multi_primary_defaults_to_lww() {
 
 #[test]
 fn features_not_modelled_yet_are_refused_as_unsupported() {
+    // Multi-primary and home-region replicate asynchronously only.
     let e = parse_str(ALL_SECTIONS, "all.toml", Format::Toml).expect_err("unsupported");
     assert!(e.unsupported);
     let shown = e.to_string();
-    assert!(shown.contains("field `residency`"), "{shown}");
+    assert!(shown.contains("field `replication.mode`"), "{shown}");
     assert!(
         shown.contains("is not supported yet (planned); supported today:"),
         "{shown}"
     );
-    // Home-region is not modelled yet either.
+    // Home-region and residency are modelled.
     let home = ALL_SECTIONS
+        .replace("mode = \"sync\"\n", "")
+        .replace("reads_per_sec = 5\n", "")
         .replace("topology = \"multi-primary\"", "topology = \"home-region\"")
         .replace("[conflicts]\nresolution = \"crdt-set\"\n", "")
         .replace("conflicts = 10\nlww_discarded = 0\n", "");
-    let e = parse_str(&home, "home.toml", Format::Toml).expect_err("unsupported");
-    assert!(
-        e.unsupported && e.to_string().contains("field `replication.topology`"),
-        "{e}"
-    );
+    toml_ok(&home);
 
     let base = super::MINIMAL;
-    let cases: &[(&str, &str, &str)] = &[
-        (
-            "writes_per_sec = 100",
-            "writes_per_sec = 100\nreads_per_sec = 5",
-            "workload.reads_per_sec",
-        ),
-        (
-            "primary = \"a\"",
-            "primary = \"a\"\n[[residency]]\nkeys = \"0..10\"\njurisdiction = \"EU\"",
-            "residency",
-        ),
-    ];
+    let cases: &[(&str, &str, &str)] = &[(
+        "writes_per_sec = 100",
+        "writes_per_sec = 100\nreads_per_sec = 5",
+        "workload.reads_per_sec",
+    )];
     for (from, to, field) in cases {
         let text = base.replacen(from, to, 1);
         let e = parse_str(&text, "u.toml", Format::Toml).expect_err(field);
