@@ -80,13 +80,24 @@ impl World<'_> {
         }
     }
 
-    /// Per residency mask, the region keys homed at `from` move to.
+    /// Per residency mask, the region keys homed at `from` move to: the
+    /// healthy allowed region that has merged most of `from`'s writes (the
+    /// nearest on ties), as a single-primary promotion picks.
     fn new_home(&self, from: RegionId, mask: u64) -> Option<RegionId> {
         let h = self.health.as_ref()?;
+        let m = self.multi.as_ref()?;
         let all: Vec<RegionId> = (0..self.n).collect();
-        nearest_first(self.s, from, &all)
-            .into_iter()
-            .find(|&r| r != from && mask >> r & 1 == 1 && !h.is_unhealthy(r))
+        let mut best: Option<RegionId> = None;
+        for r in nearest_first(self.s, from, &all) {
+            if r == from || mask >> r & 1 == 0 || h.is_unhealthy(r) {
+                continue;
+            }
+            let got = |x: RegionId| m.applied[x * self.n + from];
+            if best.is_none_or(|b| got(r) > got(b)) {
+                best = Some(r);
+            }
+        }
+        best
     }
 
     /// A decided move takes effect: `from`'s keys get new homes.

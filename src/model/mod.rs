@@ -10,6 +10,7 @@ mod home;
 mod links;
 mod merge;
 mod multi;
+mod quorum;
 mod rejoin;
 mod replication;
 mod requests;

@@ -105,7 +105,7 @@ impl World<'_> {
         here: RegionId,
         acked: bool,
         q: &mut EventQueue<Ev>,
-    ) {
+    ) -> Option<u64> {
         let m = self.mp();
         let (n, k) = (m.n, key as usize);
         let seq = m.logs[here].end() + 1;
@@ -135,7 +135,7 @@ impl World<'_> {
                 // Rejected at its own commit by a larger timestamp: a skewed clock.
                 self.rec.lww_discarded(true);
             }
-            return;
+            return None;
         }
         let log = &mut m.logs[here];
         log.writes.push_back(Write {
@@ -155,6 +155,18 @@ impl World<'_> {
             }
         }
         self.mp_trim(here);
+        Some(seq)
+    }
+
+    /// A held write (home-region sync) was acknowledged after its commit.
+    pub fn mp_mark_acked(&mut self, origin: RegionId, seq: u64) {
+        let log = &mut self.mp().logs[origin];
+        if let Some(w) = seq
+            .checked_sub(log.first)
+            .and_then(|i| log.writes.get_mut(i as usize))
+        {
+            w.acked = true;
+        }
     }
 
     /// Whether `origin`'s write `seq` carries data to `to`.
@@ -330,6 +342,7 @@ impl World<'_> {
             self.rec.lww_discarded(inversion);
         }
         self.rec.applied(to, w.true_us, t);
+        self.hq_send_receipt(t, to, origin, seq, q);
         self.mp_pump(t, origin, to, q);
         self.mp_trim(origin);
     }

@@ -154,6 +154,11 @@ impl World<'_> {
         if self.home.is_some() && self.place.home(key) != dst {
             // No longer this key's home (it moved): refused.
             self.reply_to(t, req, dst, false, Some(attempt), q);
+        } else if self.quorum.is_some() {
+            // Committed at the home; the answer waits for receipts.
+            if let Some(seq) = self.mp_commit(t, id, key, dst, false, q) {
+                self.hq_hold(t, dst, seq, req, attempt, key, q);
+            }
         } else if self.multi.is_some() {
             let acked = self.reply_to(t, req, dst, true, Some(attempt), q);
             self.mp_commit(t, id, key, dst, acked, q);

@@ -58,6 +58,8 @@ pub enum Ev {
     /// Home-region: a decided move of `from`'s keys takes effect (if `token`
     /// is still current).
     Rehome { from: u8, token: u32 },
+    /// Home-region sync: `from` durably holds `origin`'s write `seq`.
+    MpReceipt { origin: u8, from: u8, seq: u64 },
 }
 
 impl Tagged for Ev {
@@ -84,6 +86,9 @@ impl Tagged for Ev {
             Ev::AntiEntropy { lost } => 16 | (u64::from(lost) << 8),
             Ev::SemiTimeout { .. } => 11,
             Ev::Rehome { from, .. } => 17 | (u64::from(from) << 8),
+            Ev::MpReceipt { origin, from, .. } => {
+                18 | (u64::from(origin) << 8) | (u64::from(from) << 16)
+            }
         }
     }
 }
@@ -165,6 +170,8 @@ pub struct World<'s> {
     pub place: super::residency::Placement,
     /// Home-region failover state (`None` for other topologies).
     pub home: Option<super::home::HomeState>,
+    /// Home-region sync: answers held for receipts.
+    pub quorum: Option<super::quorum::Quorum>,
 }
 
 impl<'s> World<'s> {
@@ -277,6 +284,7 @@ impl<'s> World<'s> {
             acks: super::acks::AckState::new(s, n),
             place,
             home: super::home::HomeState::new(s.replication.topology, n),
+            quorum: super::quorum::Quorum::new(s),
         }
     }
 
@@ -360,6 +368,9 @@ impl Handler<Ev> for World<'_> {
             Ev::AntiEntropy { lost } => self.mp_anti_entropy(t, lost as RegionId, q),
             Ev::SemiTimeout { term, idx } => self.semi_timeout(t, term, idx, q),
             Ev::Rehome { from, token } => self.hr_rehome(t, from as RegionId, token),
+            Ev::MpReceipt { origin, from, seq } => {
+                self.hq_receipt(t, origin as RegionId, from as RegionId, seq, q)
+            }
         }
     }
 }

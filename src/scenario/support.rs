@@ -68,7 +68,8 @@ pub(crate) fn check_supported(s: &Scenario) -> Result<(), ScenarioError> {
         MODES_NOT_YET,
         ModeKw::all(),
     )?;
-    if r.topology != Topology::SinglePrimary && r.mode != ReplicationMode::Async {
+    let quorum_home = r.topology == Topology::HomeRegion && r.mode == ReplicationMode::Sync;
+    if r.topology != Topology::SinglePrimary && r.mode != ReplicationMode::Async && !quorum_home {
         let t = TopologyKw::keyword(r.topology);
         return Err(refuse(
             "replication.mode",
