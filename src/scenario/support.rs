@@ -74,9 +74,10 @@ pub(crate) fn check_supported(s: &Scenario) -> Result<(), ScenarioError> {
         return Err(refuse(
             "replication.mode",
             format!("mode \"{}\" with topology \"{t}\"", ModeKw::keyword(r.mode)),
-            format!(
-                "mode \"async\" with \"{t}\" (semi-sync and sync need topology \"single-primary\")"
-            ),
+            match r.topology {
+                Topology::HomeRegion => format!("mode \"async\" or \"sync\" with \"{t}\" (semi-sync needs topology \"single-primary\")"),
+                _ => format!("mode \"async\" with \"{t}\" (semi-sync and sync need topology \"single-primary\", or \"home-region\" for sync)"),
+            },
         ));
     }
     if let Some(f) = &s.failover {
