@@ -306,7 +306,6 @@ pub fn build(mut rec: Recorder, f: Facts) -> RunResult {
         residency_violations: rec.residency_violations,
         events: f.events,
         events_digest: format!("{:016x}", f.digest),
-        ..Metrics::default()
     };
     let mut lost_writes: Vec<LostWrite> = rec
         .losses

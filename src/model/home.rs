@@ -207,7 +207,7 @@ impl World<'_> {
         hs.orphans.retain(|o| {
             let home = self.place.home(o.key);
             let mut done = true;
-            for r in 0..self.n {
+            for (r, count) in rebuilt.iter_mut().enumerate() {
                 if r == home || !self.place.allowed(o.key, r) {
                     continue;
                 }
@@ -216,7 +216,7 @@ impl World<'_> {
                     continue;
                 }
                 if self.hr_rebuild(o, r, home) {
-                    rebuilt[r] += 1;
+                    *count += 1;
                 }
             }
             !done

@@ -55,15 +55,14 @@ impl World<'_> {
         acks.min(others)
     }
 
-    /// A home committed write `seq`; its answer waits for receipts.
+    /// A home committed write `seq` of `key` for attempt `attempt` of
+    /// request `req`; its answer waits for receipts.
     pub fn hq_hold(
         &mut self,
         t: u64,
         origin: RegionId,
-        seq: u64,
-        req: u64,
-        attempt: u8,
-        key: u32,
+        (seq, key): (u64, u32),
+        (req, attempt): (u64, u8),
         q: &mut EventQueue<Ev>,
     ) {
         let Some(qs) = self.quorum.as_mut() else {

@@ -157,7 +157,7 @@ impl World<'_> {
         } else if self.quorum.is_some() {
             // Committed at the home; the answer waits for receipts.
             if let Some(seq) = self.mp_commit(t, id, key, dst, false, q) {
-                self.hq_hold(t, dst, seq, req, attempt, key, q);
+                self.hq_hold(t, dst, (seq, key), (req, attempt), q);
             }
         } else if self.multi.is_some() {
             let acked = self.reply_to(t, req, dst, true, Some(attempt), q);
