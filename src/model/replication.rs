@@ -82,6 +82,9 @@ impl Log {
 pub struct Node {
     /// Per key: the id of the write it holds (0 = the initial value).
     pub kv: Vec<u64>,
+    /// Per key: that write's commit time, its version for reads (kept only
+    /// when the workload reads; see `reads.rs`).
+    pub stamps: Vec<u64>,
     pub applied: u64,
     pub term: u32,
     /// Diverged or too far behind: must be rebuilt from a snapshot.
@@ -92,6 +95,7 @@ impl Node {
     pub fn new(keys: usize) -> Node {
         Node {
             kv: vec![0; keys],
+            stamps: Vec::new(),
             applied: 0,
             term: 0,
             needs_resync: false,
@@ -136,7 +140,7 @@ impl World<'_> {
             commit_us: t,
         });
         let node = &mut self.nodes[p];
-        node.kv[key as usize] = id;
+        node.set(key, id, t);
         node.applied = self.log.end();
         self.lineage_us[key as usize] = t;
         for f in 0..self.members.len() {
@@ -160,7 +164,7 @@ impl World<'_> {
             return false;
         };
         let acked = acked && self.acks.zombie_acks();
-        self.nodes[z].kv[key as usize] = id;
+        self.nodes[z].set(key, id, t);
         self.zombie.orphans.push(Entry {
             id,
             key,
@@ -257,7 +261,7 @@ impl World<'_> {
         }
         let Some(&e) = self.log.get(idx) else { return };
         let node = &mut self.nodes[to];
-        node.kv[e.key as usize] = e.id;
+        node.set(e.key, e.id, e.commit_us);
         node.applied = idx;
         self.rec.applied(to, e.commit_us, t);
         if self.acks.tracking() {
@@ -319,6 +323,7 @@ impl World<'_> {
             (&a[p], &mut b[0])
         };
         dst.kv.clone_from(&src.kv);
+        dst.stamps.clone_from(&src.stamps);
         dst.applied = src.applied;
         dst.term = self.term;
         dst.needs_resync = false;

@@ -133,6 +133,9 @@ impl World<'_> {
         if self.multi.is_some() {
             let acked = self.reply_to(t, req, dst, true, Some(attempt), q);
             self.mp_commit(t, id, key, dst, acked, q);
+            if acked {
+                self.note_ack_mp(req, key, dst, id);
+            }
         } else if dst == self.primary {
             if self.acks.holding() {
                 // Committed locally; the client's answer waits for receipts.
@@ -142,11 +145,16 @@ impl World<'_> {
                 let acked = self.reply_to(t, req, dst, true, Some(attempt), q);
                 let idx = self.append(t, id, key, acked, q);
                 self.acks.released = idx;
+                if acked {
+                    self.note_ack(req, key, t);
+                }
             }
         } else if self.zombie.region == Some(dst) {
             let reachable = self.reply_at(t, req, dst).is_some_and(|(_, ok)| ok);
-            if self.zombie_commit(t, id, key, reachable) {
-                self.reply_to(t, req, dst, true, Some(attempt), q);
+            if self.zombie_commit(t, id, key, reachable)
+                && self.reply_to(t, req, dst, true, Some(attempt), q)
+            {
+                self.note_ack(req, key, t);
             }
         } else {
             // A replica refuses the write: the client gets an error.

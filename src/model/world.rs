@@ -55,6 +55,15 @@ pub enum Ev {
     Receipt { from: u16, term: u32, idx: u64 },
     /// Write `idx` has waited `semi_sync_timeout` for its receipts.
     SemiTimeout { term: u32, idx: u64 },
+    /// The read workload issues its next read.
+    NextRead,
+    /// A read of `client` issued at `issue_us` reaches region `at`.
+    ReadServe {
+        issue_us: u64,
+        client: u32,
+        key: u32,
+        at: u8,
+    },
 }
 
 impl Tagged for Ev {
@@ -80,6 +89,8 @@ impl Tagged for Ev {
             Ev::MpRetry { origin, peer } => 15 | (u64::from(origin) << 8) | (u64::from(peer) << 16),
             Ev::AntiEntropy { lost } => 16 | (u64::from(lost) << 8),
             Ev::SemiTimeout { .. } => 11,
+            Ev::NextRead => 17,
+            Ev::ReadServe { at, .. } => 18 | (u64::from(at) << 8),
         }
     }
 }
@@ -157,6 +168,8 @@ pub struct World<'s> {
     pub failed_targets: Vec<RegionId>,
     /// Acknowledgement holding (semi-sync, sync): see `acks.rs`.
     pub acks: super::acks::AckState,
+    /// The read workload and what staleness needs (`None` without reads).
+    pub reads: Option<super::reads::Reads>,
 }
 
 impl<'s> World<'s> {
@@ -262,6 +275,7 @@ impl<'s> World<'s> {
             prefs,
             failed_targets: Vec::new(),
             acks: super::acks::AckState::new(s, n),
+            reads: super::reads::Reads::new(s, &streams_rng),
         }
     }
 
@@ -293,6 +307,7 @@ impl<'s> World<'s> {
         if first < self.s.duration_us {
             q.push(SimTime(first), Ev::NextWrite);
         }
+        self.start_reads(q);
     }
 
     pub fn name(&self, r: RegionId) -> &str {
@@ -336,6 +351,13 @@ impl Handler<Ev> for World<'_> {
             }
             Ev::AntiEntropy { lost } => self.mp_anti_entropy(t, lost as RegionId, q),
             Ev::SemiTimeout { term, idx } => self.semi_timeout(t, term, idx, q),
+            Ev::NextRead => self.next_read(t, q),
+            Ev::ReadServe {
+                issue_us,
+                client,
+                key,
+                at,
+            } => self.serve_read(t, issue_us, client, key, at as RegionId),
         }
     }
 }

@@ -55,6 +55,27 @@ pub fn figure_rows(m: &Metrics) -> Vec<(String, String)> {
             fmt_ms(l.max)
         ),
     );
+    if let Some(r) = &m.reads {
+        row(
+            "Reads (failed)",
+            format!("{} ({} failed)", r.reads, r.failed_reads),
+        );
+        row(
+            "Stale reads (share of answered reads)",
+            format!("{} ({})", r.stale_reads, fmt_ratio(r.stale_read_ratio)),
+        );
+        let l = &r.read_latency_us;
+        row(
+            "Read latency p50 / p95 / p99 / max",
+            format!(
+                "{} / {} / {} / {}",
+                fmt_ms(l.p50),
+                fmt_ms(l.p95),
+                fmt_ms(l.p99),
+                fmt_ms(l.max)
+            ),
+        );
+    }
     for (replica, s) in &m.replication_lag_us {
         row(
             &format!("Replication lag to {replica} p50 / p99 / max"),
