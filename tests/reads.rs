@@ -364,3 +364,34 @@ fn reads_are_deterministic() {
     let c = run(&toml, 12);
     assert_ne!(c.report.metrics.reads.unwrap().stale_reads, rd.stale_reads);
 }
+
+/// Poisson writes to K uniform keys: a read of a key at the replica is stale
+/// while some write from the primary's clients is inside its window
+/// L = d + c_b - access = 38 + 1 - 2 = 37 ms (writes from the replica's own
+/// clients are applied before their ack is back: never stale). Those writes
+/// hit a key as a Poisson process of rate lambda = 0.5 x 1000/s / 100 = 5/s,
+/// so the share of stale replica reads is 1 - exp(-lambda L) = 0.16890, and
+/// half of the reads are the replica's: 0.08445 of all answered reads. Over
+/// 60 s that is about 10,000 stale reads of 120,000 (sampling sd ~1%, seeds
+/// 1..8 land within 1.5%); +-4% is about 4 sd.
+#[test]
+fn poisson_stale_share_is_one_minus_exp_minus_rate_times_window() {
+    let toml = two_plus_checker(
+        "38ms",
+        "[workload]\nwrites_per_sec = 1000\nreads_per_sec = 2000\narrival = \"poisson\"\n\
+         keys = 100\nclient_access_latency = \"2ms\"\n\
+         [[workload.clients]]\nregion = \"a\"\nshare = 0.5\ncount = 50\n\
+         [[workload.clients]]\nregion = \"b\"\nshare = 0.5\ncount = 50\n\
+         [failover]\nrouting = \"anycast\"\n",
+    )
+    .replace("duration = \"3m\"", "duration = \"60s\"");
+    let want = 0.5 * (1.0 - (-5.0f64 * 0.037).exp());
+    for seed in [1, 2, 3] {
+        let rd = run(&toml, seed).report.metrics.reads.unwrap();
+        assert!(
+            (rd.stale_read_ratio / want - 1.0).abs() < 0.04,
+            "seed {seed}: {} vs {want}",
+            rd.stale_read_ratio
+        );
+    }
+}

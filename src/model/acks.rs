@@ -147,7 +147,7 @@ impl World<'_> {
                 m.acked = m.acked || acked;
             }
             if acked {
-                self.note_ack(e.id - 1, e.key, e.commit_us);
+                self.note_ack(t, e.id - 1, e.key, e.commit_us, e.commit_us);
             }
         }
     }

@@ -67,12 +67,12 @@ pub fn simulate(scenario: &Scenario, seed: u64, bounds: Bounds) -> Result<RunRes
     }
     let keys = u64::from(scenario.workload.keys);
     let holders = scenario.replication.replicas.len() as u64 + 1;
-    // With reads every copy also keeps versions, and each key two acknowledgements.
+    // With reads every copy also keeps versions, and each key its newest acknowledged write.
     let (copies, what) = if scenario.workload.reads_per_sec > 0.0 {
-        let c = keys * (2 * holders + 4);
+        let c = keys * (2 * holders + 2);
         (
             c,
-            "workload.keys x (2 x regions holding data + 4) (reads track versions)",
+            "workload.keys x (2 x regions holding data + 2) (reads track versions)",
         )
     } else {
         (keys * holders, "workload.keys x regions holding data")

@@ -3,14 +3,20 @@
 //! included; a read is stale when that region's version of the key is older
 //! than the newest write whose acknowledgement had reached its client.
 //!
-//! Per key the model keeps the newest acknowledged write and the one before
-//! it, each with the time its acknowledgement reaches the client (an
-//! acknowledgement is known when the write commits, and arrives later), so
-//! memory is O(keys) whatever the duration. A write's version is its commit
-//! time at the primary (single-primary: every copy carries it, see
-//! `Node::stamps`) or its dot (origin, seq) (multi-primary: a region has it
-//! when its version vector covers it). A read is accounted for when it is
-//! served (or never, if it does not arrive): two events per read at most.
+//! An acknowledgement is known when its write commits (or is released) and
+//! reaches the client later, so the model queues it (`pending`, earliest
+//! arrival first) and settles what has arrived whenever time moves on (at each
+//! read served and each acknowledgement noted): per key it keeps only the
+//! newest write, by commit time, whose acknowledgement has arrived. Memory is
+//! O(keys) plus the acknowledgements in flight, never growing with the run.
+//! A write's version is its commit time (single-primary: every copy carries
+//! the commit time of what it holds, see `Node::stamps`) or its dot
+//! (origin, seq) (multi-primary: a region has it when its version vector
+//! covers it). A read is accounted for when it is served (a read that never
+//! arrives stays failed): two events per read at most, no allocation.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 use crate::engine::{EventQueue, SimTime};
 use crate::scenario::{RegionId, Routing, Scenario};
@@ -19,25 +25,22 @@ use super::replication::Node;
 use super::workload::Workload;
 use super::world::{Ev, ReqState, World};
 
-/// A write whose acknowledgement reaches its client at `ack_us`.
-#[derive(Clone, Copy, Debug)]
-struct Acked {
-    ack_us: u64,
-    /// Single-primary: commit time; multi-primary: origin << 56 | seq.
+/// The newest write of a key whose acknowledgement reached its client.
+#[derive(Clone, Copy, Debug, Default)]
+struct Newest {
+    /// Its commit time + 1 (0: no acknowledged write yet).
+    order: u64,
+    /// Single-primary: its commit time; multi-primary: origin << 56 | seq.
     version: u64,
 }
 
-const NONE: Acked = Acked {
-    ack_us: u64::MAX,
-    version: 0,
-};
-
-/// The read workload and, per key, the last two acknowledged writes.
+/// The read workload and what staleness needs.
 #[derive(Debug)]
 pub struct Reads {
     wl: Workload,
-    /// Per key: [newest, previous], newest by commit order.
-    acked: Vec<[Acked; 2]>,
+    newest: Vec<Newest>,
+    /// Acknowledgements on their way: (arrival, key, commit time, version).
+    pending: BinaryHeap<Reverse<(u64, u32, u64, u64)>>,
 }
 
 impl Reads {
@@ -45,15 +48,34 @@ impl Reads {
         let wl = Workload::reads(s, streams)?;
         Some(Reads {
             wl,
-            acked: vec![[NONE; 2]; s.workload.keys as usize],
+            newest: vec![Newest::default(); s.workload.keys as usize],
+            pending: BinaryHeap::new(),
         })
     }
 
-    /// The version of the newest write acknowledged to its client by `t`
-    /// (when neither of the two kept has arrived yet: none, so not stale).
-    fn expected(&self, key: u32, t: u64) -> Option<u64> {
-        let pair = self.acked.get(key as usize)?;
-        pair.iter().find(|a| a.ack_us <= t).map(|a| a.version)
+    /// Takes in every acknowledgement that has reached its client by `t`.
+    fn settle(&mut self, t: u64) {
+        while let Some(&Reverse((at, key, commit_us, version))) = self.pending.peek() {
+            if at > t {
+                return;
+            }
+            self.pending.pop();
+            if let Some(n) = self.newest.get_mut(key as usize) {
+                if commit_us + 1 >= n.order {
+                    *n = Newest {
+                        order: commit_us + 1,
+                        version,
+                    };
+                }
+            }
+        }
+    }
+
+    /// The version of the newest write acknowledged to its client by `t`.
+    fn expected(&mut self, key: u32, t: u64) -> Option<u64> {
+        self.settle(t);
+        let n = self.newest.get(key as usize)?;
+        (n.order > 0).then_some(n.version)
     }
 }
 
@@ -83,28 +105,26 @@ impl World<'_> {
         }
     }
 
-    /// Write `req` to `key` was acknowledged (its ack is on its way): remember
-    /// it as the key's newest. `version`: its commit time (single-primary).
-    pub fn note_ack(&mut self, req: u64, key: u32, version: u64) {
+    /// Write `req` to `key`, committed at `commit_us`, was acknowledged now
+    /// (`t`; the acknowledgement is on its way). `version`: see `Newest`.
+    pub fn note_ack(&mut self, t: u64, req: u64, key: u32, commit_us: u64, version: u64) {
         let Some(r) = self.reads.as_mut() else { return };
         let slot = req.checked_sub(self.ring_base).map(|s| s as usize);
-        let Some(ReqState::Acked { ack_us }) = slot.and_then(|s| self.ring.get(s)).map(|e| e.state)
-        else {
-            return;
-        };
-        if let Some(pair) = r.acked.get_mut(key as usize) {
-            *pair = [Acked { ack_us, version }, pair[0]];
+        let state = slot.and_then(|s| self.ring.get(s)).map(|e| e.state);
+        if let Some(ReqState::Acked { ack_us }) = state {
+            r.pending.push(Reverse((ack_us, key, commit_us, version)));
         }
+        r.settle(t);
     }
 
-    /// Multi-primary: write `id` (request `req`) committed at `region`.
-    pub fn note_ack_mp(&mut self, req: u64, key: u32, region: RegionId, id: u64) {
+    /// Multi-primary: write `id` (request `req`) committed at `region` now.
+    pub fn note_ack_mp(&mut self, t: u64, req: u64, key: u32, region: RegionId, id: u64) {
         if self.reads.is_none() {
             return;
         }
         let dot = self.multi.as_ref().and_then(|m| m.dot_of(region, key, id));
         if let Some((origin, seq)) = dot {
-            self.note_ack(req, key, ((origin as u64) << 56) | seq);
+            self.note_ack(t, req, key, t, ((origin as u64) << 56) | seq);
         }
     }
 
@@ -162,7 +182,7 @@ impl World<'_> {
         let answered = back <= issue_us + self.s.workload.request_timeout_us
             && p.region_up_during(at, t, back)
             && p.uncut_during(at, from, t, back);
-        let stale = match (&self.multi, self.reads.as_ref()) {
+        let stale = match (&self.multi, self.reads.as_mut()) {
             (_, None) => return,
             (Some(m), Some(r)) => r
                 .expected(key, t)

@@ -134,7 +134,7 @@ impl World<'_> {
             let acked = self.reply_to(t, req, dst, true, Some(attempt), q);
             self.mp_commit(t, id, key, dst, acked, q);
             if acked {
-                self.note_ack_mp(req, key, dst, id);
+                self.note_ack_mp(t, req, key, dst, id);
             }
         } else if dst == self.primary {
             if self.acks.holding() {
@@ -146,7 +146,7 @@ impl World<'_> {
                 let idx = self.append(t, id, key, acked, q);
                 self.acks.released = idx;
                 if acked {
-                    self.note_ack(req, key, t);
+                    self.note_ack(t, req, key, t, t);
                 }
             }
         } else if self.zombie.region == Some(dst) {
@@ -154,7 +154,7 @@ impl World<'_> {
             if self.zombie_commit(t, id, key, reachable)
                 && self.reply_to(t, req, dst, true, Some(attempt), q)
             {
-                self.note_ack(req, key, t);
+                self.note_ack(t, req, key, t, t);
             }
         } else {
             // A replica refuses the write: the client gets an error.
