@@ -13,7 +13,7 @@
 //! the commit time of what it holds, see `Node::stamps`) or its dot
 //! (origin, seq) (multi-primary: a region has it when its version vector
 //! covers it). A read is accounted for when it is served (a read that never
-//! arrives stays failed): two events per read at most, no allocation.
+//! arrives stays failed): two events per read at most, no allocation per read.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
