@@ -281,8 +281,16 @@ pub fn build(mut rec: Recorder, f: Facts) -> RunResult {
         cross_region_bytes_by_link.insert(f.link_names[i].clone(), *b);
     }
     let cross: u64 = rec.bytes_by_link.iter().sum();
+    let residency = match rec.ranges.as_mut() {
+        Some(t) => {
+            let starts: Vec<u64> = incidents.iter().map(|i| i.start_us).collect();
+            super::ranges::figures(t, &rec.losses, &owner, &starts)
+        }
+        None => Vec::new(),
+    };
     let lat = &rec.latency;
     let metrics = Metrics {
+        residency,
         rpo_us: incidents.iter().map(|i| i.rpo_us).max().unwrap_or(0),
         rto_us: worst(incidents.iter().map(|i| i.rto_us)),
         rto_p50_us: worst(incidents.iter().map(|i| i.rto_p50_us)),
@@ -320,9 +328,9 @@ pub fn build(mut rec: Recorder, f: Facts) -> RunResult {
         cross_region_bytes: cross,
         cross_region_bytes_by_link,
         transfer_cost: f.transfer_per_gb.map(|p| cross as f64 / 1e9 * p),
+        residency_violations: rec.residency_violations,
         events: f.events,
         events_digest: format!("{:016x}", f.digest),
-        ..Metrics::default()
     };
     let mut lost_writes: Vec<LostWrite> = rec
         .losses

@@ -3,6 +3,7 @@
 mod budgets;
 mod build;
 mod histogram;
+mod ranges;
 mod recorder;
 mod result;
 mod rto;
@@ -10,6 +11,7 @@ mod rto;
 pub use budgets::*;
 pub use build::{build, Facts};
 pub use histogram::Histogram;
+pub use ranges::{RangeFigures, RangeInfo, RangeTracker};
 pub use recorder::{Kind, Loss, Outcome, Recorder, Window};
 pub use result::*;
 pub use rto::RtoTracker;

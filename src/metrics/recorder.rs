@@ -2,6 +2,7 @@
 //! bytes, losses, timeline). It never changes the world or draws randomness.
 
 use super::histogram::Histogram;
+use super::ranges::RangeTracker;
 use super::rto::RtoTracker;
 
 /// What a timeline entry is about (the trace groups and colours by it).
@@ -96,6 +97,10 @@ pub struct Recorder {
     pub reads_ok: u64,
     pub stale_reads: u64,
     pub read_latency: Histogram,
+    /// Records that reached a region outside their jurisdiction.
+    pub residency_violations: u64,
+    /// Per residency range figures (`None` without `[[residency]]` rules).
+    pub ranges: Option<RangeTracker>,
     seconds: usize,
 }
 
@@ -128,6 +133,8 @@ impl Recorder {
             reads_ok: 0,
             stale_reads: 0,
             read_latency: Histogram::default(),
+            residency_violations: 0,
+            ranges: None,
             seconds,
         }
     }
@@ -230,6 +237,21 @@ impl Recorder {
     pub fn lww_discarded(&mut self, inversion: bool) {
         self.lww_discarded += 1;
         self.lww_inversions += u64::from(inversion);
+    }
+
+    /// The write request for `key` settled (residency ranges only).
+    pub fn range_request(&mut self, key: u32, outcome: Outcome) {
+        let incident = match outcome {
+            Outcome::Failed { at_us } => self.incident_at(at_us),
+            Outcome::Acked { .. } => None,
+        };
+        if let Some(r) = self.ranges.as_mut() {
+            r.request(key, incident, outcome);
+        }
+    }
+
+    pub fn residency_violation(&mut self) {
+        self.residency_violations += 1;
     }
 
     pub fn writer_lost(&mut self, at_us: u64) {

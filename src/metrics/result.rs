@@ -72,6 +72,10 @@ pub struct Metrics {
     /// `cross_region_bytes` priced with `[cost] transfer_per_gb` (GB = 1e9 bytes).
     pub transfer_cost: Option<f64>,
     pub residency_violations: u64,
+    /// Per `[[residency]]` range (then the unpinned rest): what its writes
+    /// saw. Absent without residency rules.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub residency: Vec<super::RangeFigures>,
     pub events: u64,
     /// FNV-1a digest of the processed events (time, kind), hex.
     pub events_digest: String,

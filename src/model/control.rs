@@ -121,7 +121,9 @@ impl World<'_> {
             // A promotion that failed because the target was dark taught the
             // control plane that it is down, until it is back.
             let known_down = self.failed_targets.contains(&r) && !self.plan.region_up_at(r, t);
-            if h.is_unhealthy(r) || self.nodes[r].needs_resync || known_down {
+            // Residency: the new primary must be allowed to hold every pinned range.
+            let resident = self.place.common_mask() >> r & 1 == 1;
+            if h.is_unhealthy(r) || self.nodes[r].needs_resync || known_down || !resident {
                 continue;
             }
             if best.is_none_or(|b| self.nodes[r].applied > self.nodes[b].applied) {
@@ -138,6 +140,7 @@ impl World<'_> {
         };
         if self.multi.is_some() {
             self.mp_answers(t);
+            self.hr_evaluate(t, q);
             return;
         }
         let (prop, delay) = (f.dns.propagation_us, f.promotion_delay_us);
@@ -329,7 +332,12 @@ impl World<'_> {
                         );
                     }
                 }
-                if *region == self.primary && self.multi.is_none() {
+                let writer = if self.home.is_some() {
+                    self.place.keys_homed_at(*region).next().is_some()
+                } else {
+                    *region == self.primary && self.multi.is_none()
+                };
+                if writer {
                     if start {
                         self.rec.writer_lost(t);
                     } else {
@@ -368,6 +376,7 @@ impl World<'_> {
         }
         if !start {
             self.reconnect(t, q);
+            self.hr_rejoin(t);
         }
     }
 }

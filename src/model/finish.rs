@@ -23,17 +23,29 @@ impl World<'_> {
         if self.plan.region_up_at(self.primary, t) {
             return;
         }
-        let best = self
+        let holders: Vec<(RegionId, u64)> = self
             .followers()
             .filter(|&r| self.plan.region_up_at(r, t) && !self.nodes[r].needs_resync)
-            .map(|r| self.nodes[r].applied)
-            .max();
-        let Some(best) = best else { return };
+            .map(|r| (r, self.nodes[r].applied))
+            .collect();
+        let Some(low) = holders.iter().map(|h| h.1).min() else {
+            return;
+        };
         let since = self.plan.down_since(self.primary, t);
+        let start = self.log.end() - self.log.after(low).count() as u64;
+        // Survived: some live follower allowed to hold the key applied it.
+        let place = &self.place;
+        let survived = |i: u64, key: u32| {
+            holders
+                .iter()
+                .any(|&(r, applied)| applied >= i && place.allowed(key, r))
+        };
         let lost: Vec<Loss> = self
             .log
-            .after(best)
-            .filter(|e| e.acked)
+            .after(low)
+            .zip(start + 1..)
+            .filter(|(e, i)| e.acked && !survived(*i, e.key))
+            .map(|(e, _)| e)
             .map(|e| Loss {
                 id: e.id,
                 key: e.key,
@@ -59,13 +71,19 @@ impl World<'_> {
             }
         };
         let base = &self.nodes[reference].kv;
-        let others: Vec<&Vec<u64>> = up
+        let others: Vec<(RegionId, &Vec<u64>)> = up
             .iter()
             .filter(|&&r| r != reference)
-            .map(|&r| &self.nodes[r].kv)
+            .map(|&r| (r, &self.nodes[r].kv))
             .collect();
+        // A region compares only the keys it may hold (residency).
+        let place = &self.place;
         let divergent = (0..base.len())
-            .filter(|&k| others.iter().any(|o| o[k] != base[k]))
+            .filter(|&k| {
+                others
+                    .iter()
+                    .any(|(r, o)| place.allowed(k as u32, *r) && o[k] != base[k])
+            })
             .count() as u64;
         (divergent == 0, divergent)
     }

@@ -48,9 +48,15 @@ pub struct Merged {
     pub discarded: Option<bool>,
 }
 
-/// Orders LWW candidates: larger (timestamp, region name) wins.
-pub fn lww_wins(a_ts: i64, a_name: &str, b_ts: i64, b_name: &str) -> bool {
-    (a_ts, a_name) > (b_ts, b_name)
+/// Orders LWW candidates: larger (timestamp, region name) wins; two writes
+/// of one region at the same microsecond are ordered by their commit order
+/// there (the region's log position), as a hybrid logical clock would.
+pub fn lww_wins(a: (i64, &str, u64), b: (i64, &str, u64)) -> bool {
+    a > b
+}
+
+fn key_of<'a>(v: &Version, names: &'a [String]) -> (i64, &'a str, u64) {
+    (v.ts, &names[v.origin as usize], v.seq)
 }
 
 /// Merges `w` into `local` (with its version vector `vv`) in region `here`.
@@ -91,8 +97,7 @@ pub fn merge(
     };
     match res {
         Resolution::Lww => {
-            let wins =
-                local.id == 0 || lww_wins(w.ts, &names[o], local.ts, &names[local.origin as usize]);
+            let wins = local.id == 0 || lww_wins((w.ts, &names[o], w.seq), key_of(local, names));
             if wins {
                 if concurrent && local.origin == here && local.acked {
                     out.discarded = Some(local.true_us > w.true_us);
@@ -123,7 +128,7 @@ pub fn local_write(
     let o = w.origin as usize;
     if res == Resolution::Lww
         && local.id != 0
-        && !lww_wins(w.ts, &names[o], local.ts, &names[local.origin as usize])
+        && !lww_wins((w.ts, &names[o], w.seq), key_of(local, names))
     {
         return false;
     }
@@ -288,5 +293,21 @@ mod tests {
         assert!(m.concurrent);
         assert_eq!(m.discarded, None);
         assert_eq!(va.count, 2);
+    }
+
+    #[test]
+    fn two_writes_of_one_region_in_one_microsecond_keep_commit_order() {
+        let n = names();
+        let (mut va, mut vva) = (Version::default(), vec![0, 0]);
+        let w1 = inc(1, 100, 0, 1, &[1, 0]);
+        let w2 = inc(2, 100, 0, 2, &[2, 0]);
+        assert!(local_write(Resolution::Lww, &mut va, &mut vva, &w1, &n));
+        assert!(local_write(Resolution::Lww, &mut va, &mut vva, &w2, &n));
+        assert_eq!(va.id, 2);
+        // Elsewhere, the same order wins.
+        let (mut vb, mut vvb) = (Version::default(), vec![0, 0]);
+        merge(Resolution::Lww, &mut vb, &mut vvb, &w1, 1, &n);
+        merge(Resolution::Lww, &mut vb, &mut vvb, &w2, 1, &n);
+        assert_eq!(vb.id, 2);
     }
 }

@@ -14,21 +14,24 @@ use super::replication::Stream;
 use super::world::{Ev, World};
 
 #[derive(Clone, Copy, Debug)]
-struct Write {
-    id: u64,
-    key: u32,
-    ts: i64,
-    true_us: u64,
-    acked: bool,
+pub(super) struct Write {
+    pub(super) id: u64,
+    pub(super) key: u32,
+    pub(super) ts: i64,
+    pub(super) true_us: u64,
+    pub(super) acked: bool,
+    /// Home-region: orphaned when its key moved to a new home that lacked
+    /// it; shipped as a bare position from then on, never merged.
+    pub(super) void: bool,
 }
 
 /// One origin's log: its writes in commit order with their version vectors.
 #[derive(Clone, Debug, Default)]
-struct OriginLog {
-    first: u64,
-    writes: VecDeque<Write>,
+pub(super) struct OriginLog {
+    pub(super) first: u64,
+    pub(super) writes: VecDeque<Write>,
     /// n entries per write: the key's version vector at commit.
-    vvs: VecDeque<u64>,
+    pub(super) vvs: VecDeque<u64>,
 }
 
 impl OriginLog {
@@ -39,25 +42,25 @@ impl OriginLog {
 
 #[derive(Clone, Debug)]
 pub struct Multi {
-    n: usize,
-    keys: usize,
-    res: Resolution,
-    logs: Vec<OriginLog>,
+    pub(super) n: usize,
+    pub(super) keys: usize,
+    pub(super) res: Resolution,
+    pub(super) logs: Vec<OriginLog>,
     /// `applied[peer * n + origin]`: the origin's log position merged at peer.
-    applied: Vec<u64>,
+    pub(super) applied: Vec<u64>,
     /// `streams[origin * n + peer]`.
-    streams: Vec<Stream>,
+    pub(super) streams: Vec<Stream>,
     /// Per region: per key its version, and its version vector (keys x n).
-    versions: Vec<Vec<Version>>,
-    vv: Vec<Vec<u64>>,
+    pub(super) versions: Vec<Vec<Version>>,
+    pub(super) vv: Vec<Vec<u64>>,
     /// Current clock offset per region (clock-skew faults change it).
-    offsets: Vec<i64>,
-    names: Vec<String>,
+    pub(super) offsets: Vec<i64>,
+    pub(super) names: Vec<String>,
 }
 
 impl Multi {
     pub fn new(s: &Scenario) -> Option<Multi> {
-        if s.replication.topology != Topology::MultiPrimary {
+        if s.replication.topology == Topology::SinglePrimary {
             return None;
         }
         let n = s.regions.len();
@@ -116,7 +119,7 @@ impl World<'_> {
         here: RegionId,
         acked: bool,
         q: &mut EventQueue<Ev>,
-    ) {
+    ) -> Option<u64> {
         let m = self.mp();
         let (n, k) = (m.n, key as usize);
         let seq = m.logs[here].end() + 1;
@@ -146,7 +149,7 @@ impl World<'_> {
                 // Rejected at its own commit by a larger timestamp: a skewed clock.
                 self.rec.lww_discarded(true);
             }
-            return;
+            return None;
         }
         let log = &mut m.logs[here];
         log.writes.push_back(Write {
@@ -155,15 +158,39 @@ impl World<'_> {
             ts,
             true_us: t,
             acked,
+            void: false,
         });
         log.vvs.extend(snap.iter().copied());
         m.applied[here * n + here] = seq;
+        self.landed(here, key);
         for peer in 0..n {
             if peer != here {
                 self.mp_pump(t, here, peer, q);
             }
         }
         self.mp_trim(here);
+        Some(seq)
+    }
+
+    /// A held write (home-region sync) was acknowledged after its commit.
+    pub fn mp_mark_acked(&mut self, origin: RegionId, seq: u64) {
+        let log = &mut self.mp().logs[origin];
+        if let Some(w) = seq
+            .checked_sub(log.first)
+            .and_then(|i| log.writes.get_mut(i as usize))
+        {
+            w.acked = true;
+        }
+    }
+
+    /// Whether `origin`'s write `seq` carries data to `to`.
+    fn mp_carries(&self, origin: RegionId, to: RegionId, seq: u64) -> bool {
+        let Some(m) = &self.multi else { return false };
+        let log = &m.logs[origin];
+        let w = seq
+            .checked_sub(log.first)
+            .and_then(|i| log.writes.get(i as usize));
+        w.is_some_and(|w| !w.void && self.place.allowed(w.key, to))
     }
 
     fn mp_pump(&mut self, t: u64, origin: RegionId, peer: RegionId, q: &mut EventQueue<Ev>) {
@@ -201,12 +228,20 @@ impl World<'_> {
         seq: u64,
         q: &mut EventQueue<Ev>,
     ) -> Result<(), u64> {
-        let size = self.s.workload.write_size_bytes;
+        // A write `to` may not hold (residency) or an orphan travels as a
+        // bare log position: it keeps the stream's order and carries no data.
+        let size = if self.mp_carries(origin, to, seq) {
+            self.s.workload.write_size_bytes
+        } else {
+            0
+        };
         let extra = self.plan.extra_latency(from, to, t);
         let Some((deliver, link, _)) = self.net.send_stream(from, to, t, size, extra) else {
             return Err(t);
         };
-        self.rec.bytes(link, size);
+        if size > 0 {
+            self.rec.bytes(link, size);
+        }
         let at = deliver + self.commit_latency(to);
         if !(self.plan.path_up_during(from, to, t, deliver)
             && self.plan.region_up_during(to, deliver, at))
@@ -284,8 +319,16 @@ impl World<'_> {
             return;
         };
         let Some(&w) = log.writes.get(i) else { return };
-        let vv: Vec<u64> = log.vvs.range(i * n..(i + 1) * n).copied().collect();
         m.applied[to * n + origin] = seq;
+        if w.void || !self.place.allowed(w.key, to) {
+            self.mp_pump(t, origin, to, q);
+            self.mp_trim(origin);
+            return;
+        }
+        self.landed(to, w.key);
+        let m = self.mp();
+        let log = &m.logs[origin];
+        let vv: Vec<u64> = log.vvs.range(i * n..(i + 1) * n).copied().collect();
         let k = w.key as usize;
         let inc = Incoming {
             id: w.id,
@@ -313,6 +356,7 @@ impl World<'_> {
             self.rec.lww_discarded(inversion);
         }
         self.rec.applied(to, w.true_us, t);
+        self.hq_send_receipt(t, to, origin, seq, q);
         self.mp_pump(t, origin, to, q);
         self.mp_trim(origin);
     }
@@ -385,7 +429,7 @@ impl World<'_> {
                 .writes
                 .iter()
                 .enumerate()
-                .filter(|(i, w)| log.first + *i as u64 > best && w.acked)
+                .filter(|(i, w)| log.first + *i as u64 > best && w.acked && !w.void)
                 .map(|(_, w)| Loss {
                     id: w.id,
                     key: w.key,
@@ -398,18 +442,20 @@ impl World<'_> {
                 self.rec.lost(l);
             }
         }
-        let m = self.mp();
-        let Some(&first) = up.first() else {
-            return (true, 0);
-        };
+        let m = self.multi.as_ref().expect("multi-primary state");
         let same = |a: &Version, b: &Version| match m.res {
             Resolution::Lww => a.id == b.id,
             _ => (a.count, a.xor) == (b.count, b.xor),
         };
+        let place = &self.place;
+        // Every live region that may hold the key must hold the same value.
         let divergent = (0..m.keys)
             .filter(|&k| {
-                up.iter()
-                    .any(|&r| !same(&m.versions[r][k], &m.versions[first][k]))
+                let mut holders = up.iter().filter(|&&r| place.allowed(k as u32, r));
+                let Some(&a) = holders.next() else {
+                    return false;
+                };
+                holders.any(|&r| !same(&m.versions[r][k], &m.versions[a][k]))
             })
             .count() as u64;
         (divergent == 0, divergent)

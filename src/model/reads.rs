@@ -158,7 +158,11 @@ impl World<'_> {
             q.push(SimTime(next), Ev::NextRead);
         }
         let from = self.wl.clients[spec.client as usize].region;
-        let dst = self.read_target(spec.client, from, t);
+        let mut dst = self.read_target(spec.client, from, t);
+        if !self.place.allowed(spec.key, dst) {
+            // Residency: a pinned key is read where it may live.
+            dst = self.nearest_allowed(spec.key, dst, dst);
+        }
         self.rec.read_issued(from, t);
         let arrive = t + self.read_leg(from, dst, t);
         let p = &self.plan;

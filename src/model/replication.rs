@@ -139,6 +139,7 @@ impl World<'_> {
             acked,
             commit_us: t,
         });
+        self.landed(p, key);
         let node = &mut self.nodes[p];
         node.set(key, id, t);
         node.applied = self.log.end();
@@ -164,6 +165,7 @@ impl World<'_> {
             return false;
         };
         let acked = acked && self.acks.zombie_acks();
+        self.landed(z, key);
         self.nodes[z].set(key, id, t);
         self.zombie.orphans.push(Entry {
             id,
@@ -198,12 +200,23 @@ impl World<'_> {
 
     fn ship(&mut self, t: u64, to: RegionId, idx: u64, q: &mut EventQueue<Ev>) {
         let p = self.primary;
-        let size = self.s.workload.write_size_bytes;
+        // A write `to` may not hold (residency) travels as a bare log position.
+        let carries = self
+            .log
+            .get(idx)
+            .is_some_and(|e| self.place.allowed(e.key, to));
+        let size = if carries {
+            self.s.workload.write_size_bytes
+        } else {
+            0
+        };
         let extra = self.plan.extra_latency(p, to, t);
         let Some((deliver, link, queued)) = self.net.send_stream(p, to, t, size, extra) else {
             return;
         };
-        self.rec.bytes(link, size);
+        if carries {
+            self.rec.bytes(link, size);
+        }
         let apply_at = deliver + self.commit_latency(to);
         if self.plan.path_up_during(p, to, t, deliver)
             && self.plan.region_up_during(to, deliver, apply_at)
@@ -260,10 +273,15 @@ impl World<'_> {
             return;
         }
         let Some(&e) = self.log.get(idx) else { return };
+        let carries = self.place.allowed(e.key, to);
         let node = &mut self.nodes[to];
-        node.set(e.key, e.id, e.commit_us);
+        if carries {
+            node.set(e.key, e.id, e.commit_us);
+        }
         node.applied = idx;
-        self.rec.applied(to, e.commit_us, t);
+        if carries {
+            self.rec.applied(to, e.commit_us, t);
+        }
         if self.acks.tracking() {
             self.send_receipt(t, to, idx, q);
         }
@@ -324,6 +342,17 @@ impl World<'_> {
         };
         dst.kv.clone_from(&src.kv);
         dst.stamps.clone_from(&src.stamps);
+        if self.place.has_rules() {
+            // The snapshot holds only what `r` may hold.
+            for (k, v) in dst.kv.iter_mut().enumerate() {
+                if !self.place.allowed(k as u32, r) {
+                    *v = 0;
+                    if let Some(s) = dst.stamps.get_mut(k) {
+                        *s = 0;
+                    }
+                }
+            }
+        }
         dst.applied = src.applied;
         dst.term = self.term;
         dst.needs_resync = false;

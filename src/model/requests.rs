@@ -83,6 +83,7 @@ impl World<'_> {
                 (d, d)
             }
         };
+        let dst = self.route_key(r.key, dst, via);
         let e = &mut self.ring[slot];
         (e.attempt, e.dst, e.via, e.attempt_us, e.retrying) = (n, dst as u8, via as u8, t, false);
         if self.client_mode() {
@@ -115,6 +116,32 @@ impl World<'_> {
         }
     }
 
+    /// Where the write of `key` must go, given where routing sends it: its
+    /// home (home-region), or for multi-primary the nearest region its
+    /// residency allows (from the entry `via`, healthy first).
+    fn route_key(&self, key: u32, dst: RegionId, via: RegionId) -> RegionId {
+        if self.home.is_some() {
+            return self.place.home(key);
+        }
+        if self.multi.is_none() || self.place.allowed(key, dst) {
+            return dst;
+        }
+        self.nearest_allowed(key, via, dst)
+    }
+
+    /// The region nearest `from` that may hold `key`, healthy ones first
+    /// (`fallback` when none may).
+    pub fn nearest_allowed(&self, key: u32, from: RegionId, fallback: RegionId) -> RegionId {
+        let near = &self.prefs[from];
+        let ok = |r: &RegionId| self.place.allowed(key, *r);
+        let healthy = |r: &RegionId| self.health.as_ref().is_none_or(|h| !h.is_unhealthy(*r));
+        near.iter()
+            .copied()
+            .find(|r| ok(r) && healthy(r))
+            .or_else(|| near.iter().copied().find(ok))
+            .unwrap_or(fallback)
+    }
+
     fn slot(&self, req: u64) -> Option<usize> {
         let s = req.checked_sub(self.ring_base)? as usize;
         (s < self.ring.len()).then_some(s)
@@ -130,7 +157,15 @@ impl World<'_> {
         q: &mut EventQueue<Ev>,
     ) {
         let id = req + 1;
-        if self.multi.is_some() {
+        if self.home.is_some() && self.place.home(key) != dst {
+            // No longer this key's home (it moved): refused.
+            self.reply_to(t, req, dst, false, Some(attempt), q);
+        } else if self.quorum.is_some() {
+            // Committed at the home; the answer waits for receipts.
+            if let Some(seq) = self.mp_commit(t, id, key, dst, false, q) {
+                self.hq_hold(t, dst, (seq, key), (req, attempt), q);
+            }
+        } else if self.multi.is_some() {
             let acked = self.reply_to(t, req, dst, true, Some(attempt), q);
             self.mp_commit(t, id, key, dst, acked, q);
             if acked {
@@ -277,6 +312,7 @@ impl World<'_> {
         };
         let region = self.wl.clients[r.client as usize].region;
         self.rec.request(r.client, region, r.issue_us, outcome);
+        self.rec.range_request(r.key, outcome);
     }
 
     /// At the end of the run: settles what is still outstanding.

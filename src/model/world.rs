@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 
 use crate::engine::{EventQueue, Handler, LaneId, SimTime, Streams, Tagged};
-use crate::metrics::{Recorder, Window};
+use crate::metrics::{RangeTracker, Recorder, Window};
 use crate::scenario::{RegionId, Routing, Scenario};
 
 use super::dns::Dns;
@@ -64,6 +64,11 @@ pub enum Ev {
         key: u32,
         at: u8,
     },
+    /// Home-region: a decided move of `from`'s keys takes effect (if `token`
+    /// is still current).
+    Rehome { from: u8, token: u32 },
+    /// Home-region sync: `from` durably holds `origin`'s write `seq`.
+    MpReceipt { origin: u8, from: u8, seq: u64 },
 }
 
 impl Tagged for Ev {
@@ -89,8 +94,12 @@ impl Tagged for Ev {
             Ev::MpRetry { origin, peer } => 15 | (u64::from(origin) << 8) | (u64::from(peer) << 16),
             Ev::AntiEntropy { lost } => 16 | (u64::from(lost) << 8),
             Ev::SemiTimeout { .. } => 11,
-            Ev::NextRead => 17,
-            Ev::ReadServe { at, .. } => 18 | (u64::from(at) << 8),
+            Ev::Rehome { from, .. } => 17 | (u64::from(from) << 8),
+            Ev::MpReceipt { origin, from, .. } => {
+                18 | (u64::from(origin) << 8) | (u64::from(from) << 16)
+            }
+            Ev::NextRead => 19,
+            Ev::ReadServe { at, .. } => 20 | (u64::from(at) << 8),
         }
     }
 }
@@ -170,6 +179,12 @@ pub struct World<'s> {
     pub acks: super::acks::AckState,
     /// The read workload and what staleness needs (`None` without reads).
     pub reads: Option<super::reads::Reads>,
+    /// Where keys may live (residency) and, for home-region, their homes.
+    pub place: super::residency::Placement,
+    /// Home-region failover state (`None` for other topologies).
+    pub home: Option<super::home::HomeState>,
+    /// Home-region sync: answers held for receipts.
+    pub quorum: Option<super::quorum::Quorum>,
 }
 
 impl<'s> World<'s> {
@@ -216,7 +231,12 @@ impl<'s> World<'s> {
                 cause: w.cause.clone(),
             })
             .collect();
-        let rec = Recorder::new(n, s.links.len(), wl.clients.len(), windows, s.end_us());
+        let place = super::residency::Placement::new(s);
+        let mut rec = Recorder::new(n, s.links.len(), wl.clients.len(), windows, s.end_us());
+        if place.has_rules() {
+            let incidents = plan.incidents.len();
+            rec.ranges = Some(RangeTracker::new(place.describe(s), incidents));
+        }
         let routing = s.failover.as_ref().map(|f| f.routing);
         let anycast = (routing == Some(Routing::Anycast))
             .then(|| super::routing::Anycast::new(s, &members, &wl.clients, &streams_rng));
@@ -276,6 +296,9 @@ impl<'s> World<'s> {
             failed_targets: Vec::new(),
             acks: super::acks::AckState::new(s, n),
             reads: super::reads::Reads::new(s, &streams_rng),
+            place,
+            home: super::home::HomeState::new(s.replication.topology, n),
+            quorum: super::quorum::Quorum::new(s),
         }
     }
 
@@ -316,6 +339,14 @@ impl<'s> World<'s> {
 
     pub fn commit_latency(&self, r: RegionId) -> u64 {
         self.s.regions[r].commit_latency_us
+    }
+
+    /// The data of `key` lands in `region`: a residency violation when the
+    /// key's rules do not allow that region (an observer, never a filter).
+    pub fn landed(&mut self, region: RegionId, key: u32) {
+        if !self.place.allowed(key, region) {
+            self.rec.residency_violation();
+        }
     }
 }
 
@@ -358,6 +389,10 @@ impl Handler<Ev> for World<'_> {
                 key,
                 at,
             } => self.serve_read(t, issue_us, client, key, at as RegionId),
+            Ev::Rehome { from, token } => self.hr_rehome(t, from as RegionId, token),
+            Ev::MpReceipt { origin, from, seq } => {
+                self.hq_receipt(t, origin as RegionId, from as RegionId, seq, q)
+            }
         }
     }
 }

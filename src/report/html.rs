@@ -2,7 +2,7 @@
 //! no scripts, nothing fetched) with the figures, budgets, incidents and charts.
 
 use super::escape_xml as esc;
-use super::rows::{breakdown_rows, figure_rows, incident_rows, CHARTS};
+use super::rows::{breakdown_rows, figure_rows, incident_rows, range_rows, CHARTS, RANGE_HEADER};
 use super::secs_plain;
 use crate::engine::time::fmt_secs;
 use crate::metrics::{Incident, Report, RunResult};
@@ -51,6 +51,7 @@ pub fn report_html(result: &RunResult, charts: &[(&str, String)]) -> String {
     budgets(&mut out, r);
     out.push_str("<section id=\"figures\">\n<h2>Headline figures</h2>\n");
     table2(&mut out, &figure_rows(&r.metrics));
+    ranges(&mut out, &range_rows(&r.metrics));
     out.push_str("</section>\n");
     out.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
     for (file, caption) in CHARTS {
@@ -211,6 +212,26 @@ fn breakdown(out: &mut String, inc: &Incident) {
 }
 
 /// A two-column table of (label, value) rows.
+/// The per-residency-range table (nothing without residency rules).
+fn ranges(out: &mut String, rows: &[[String; 7]]) {
+    if rows.is_empty() {
+        return;
+    }
+    out.push_str("<h3>By residency range</h3>\n<table>\n<tr>");
+    for h in RANGE_HEADER {
+        put!(out, "<th>{}</th>", esc(h));
+    }
+    out.push_str("</tr>\n");
+    for row in rows {
+        out.push_str("<tr>");
+        for c in row {
+            put!(out, "<td>{}</td>", esc(c));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n");
+}
+
 fn table2(out: &mut String, rows: &[(String, String)]) {
     out.push_str("<table>\n");
     for (k, v) in rows {

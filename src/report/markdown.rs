@@ -1,6 +1,6 @@
 //! summary.md: the design-review page of one run (figures, budgets, incidents).
 
-use super::rows::{breakdown_rows, figure_rows, incident_rows, CHARTS};
+use super::rows::{breakdown_rows, figure_rows, incident_rows, range_rows, CHARTS, RANGE_HEADER};
 use super::secs_plain;
 use crate::engine::time::fmt_secs;
 use crate::metrics::{Incident, Metrics, Report, RunResult};
@@ -79,6 +79,24 @@ fn figures(out: &mut String, m: &Metrics) {
     line!(out, "|---|---|");
     for (k, v) in figure_rows(m) {
         line!(out, "| {} | {} |", cell(&k), cell(&v));
+    }
+    line!(out);
+    ranges(out, m);
+}
+
+/// Residency: what each pinned range (and the unpinned rest) saw.
+fn ranges(out: &mut String, m: &Metrics) {
+    let rows = range_rows(m);
+    if rows.is_empty() {
+        return;
+    }
+    line!(out, "### By residency range");
+    line!(out);
+    line!(out, "| {} |", RANGE_HEADER.join(" | "));
+    line!(out, "|{}", "---|".repeat(RANGE_HEADER.len()));
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+        line!(out, "| {} |", cells.join(" | "));
     }
     line!(out);
 }
@@ -221,6 +239,28 @@ mod tests {
         ] {
             assert!(md.contains(s), "missing {s}");
         }
+    }
+
+    #[test]
+    fn residency_ranges_table() {
+        let mut r = sample();
+        assert!(!summary_md(&r).contains("By residency range"));
+        r.report.metrics.residency = vec![crate::metrics::RangeFigures {
+            keys: "0..500".into(),
+            jurisdiction: Some("EU".into()),
+            regions: vec!["eu-west-1".into()],
+            attempted_writes: 10,
+            acknowledged_writes: 5,
+            availability: 0.5,
+            lost_writes: 1,
+            rpo_us: 20_000,
+            rto_us: None,
+        }];
+        let md = summary_md(&r);
+        assert!(
+            md.contains("| Keys | Jurisdiction | May live in | Availability | Lost | RPO | RTO |")
+        );
+        assert!(md.contains("| 0..500 | EU | eu-west-1 | 0.50000 | 1 | 0.020s | not recovered |"));
     }
 
     #[test]

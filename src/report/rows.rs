@@ -186,6 +186,37 @@ pub fn breakdown_rows(inc: &Incident) -> Vec<[String; 4]> {
     rows
 }
 
+/// Column names of the per-residency-range table.
+pub const RANGE_HEADER: [&str; 7] = [
+    "Keys",
+    "Jurisdiction",
+    "May live in",
+    "Availability",
+    "Lost",
+    "RPO",
+    "RTO",
+];
+
+/// One row per residency range (then the unpinned rest); empty without rules.
+pub fn range_rows(m: &Metrics) -> Vec<[String; 7]> {
+    m.residency
+        .iter()
+        .map(|r| {
+            [
+                r.keys.clone(),
+                r.jurisdiction
+                    .clone()
+                    .unwrap_or_else(|| "(unpinned)".into()),
+                r.regions.join(", "),
+                format!("{:.5}", r.availability),
+                r.lost_writes.to_string(),
+                fmt_secs(r.rpo_us),
+                opt_secs(r.rto_us, "not recovered"),
+            ]
+        })
+        .collect()
+}
+
 fn opt_secs(us: Option<u64>, none: &str) -> String {
     us.map_or_else(|| none.to_string(), fmt_secs)
 }

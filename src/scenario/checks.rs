@@ -3,8 +3,8 @@
 use super::dto::{BudgetsDto, CostDto, FaultDto, ResidencyDto};
 use super::leaf::{Count, Dur, FaultKindKw, FaultKindName};
 use super::types::{
-    Budget, BudgetLimit, BudgetMetric, Cost, Direction, Fault, FaultKind, Link, Replication,
-    ResidencyRule, Topology,
+    Budget, BudgetLimit, BudgetMetric, Cost, Direction, Fault, FaultKind, Link, Region,
+    Replication, ResidencyRule, Topology,
 };
 use super::units::{format_duration_us, parse_key_range};
 use super::validate::{err, Names, Res};
@@ -193,8 +193,12 @@ pub(crate) fn faults(
         .collect()
 }
 
-pub(crate) fn residency(dtos: &[ResidencyDto], keys: u32) -> Res<Vec<ResidencyRule>> {
-    let mut out = Vec::with_capacity(dtos.len());
+pub(crate) fn residency(
+    dtos: &[ResidencyDto],
+    keys: u32,
+    regions: &[Region],
+) -> Res<Vec<ResidencyRule>> {
+    let mut out: Vec<ResidencyRule> = Vec::with_capacity(dtos.len());
     for (i, r) in dtos.iter().enumerate() {
         let path = format!("residency[{i}].keys");
         let (lo, hi) = parse_key_range(&r.keys).map_err(|m| err(&path, m))?;
@@ -220,6 +224,38 @@ pub(crate) fn residency(dtos: &[ResidencyDto], keys: u32) -> Res<Vec<ResidencyRu
             return Err(err(
                 format!("residency[{i}].jurisdiction"),
                 "the jurisdiction is empty; use a name such as \"EU\"",
+            ));
+        }
+        if !regions
+            .iter()
+            .any(|g| g.jurisdiction.as_deref() == Some(r.jurisdiction.as_str()))
+        {
+            let mut known: Vec<String> = regions
+                .iter()
+                .filter_map(|g| g.jurisdiction.as_ref().map(|j| format!("\"{j}\"")))
+                .collect();
+            known.dedup();
+            let known = if known.is_empty() {
+                "no region has a jurisdiction; set jurisdiction = \"...\" in [[regions]]"
+                    .to_string()
+            } else {
+                format!("the regions' jurisdictions are {}", known.join(", "))
+            };
+            return Err(err(
+                format!("residency[{i}].jurisdiction"),
+                format!(
+                    "no region is in jurisdiction \"{}\", so its data could live nowhere; {known}",
+                    r.jurisdiction
+                ),
+            ));
+        }
+        if let Some(j) = out.iter().position(|o| lo < o.keys_hi && o.keys_lo < hi) {
+            return Err(err(
+                path,
+                format!(
+                    "the range \"{}\" overlaps residency[{j}] ({}..{}); a key may be pinned to one jurisdiction only",
+                    r.keys, out[j].keys_lo, out[j].keys_hi
+                ),
             ));
         }
         out.push(ResidencyRule {

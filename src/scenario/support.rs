@@ -7,12 +7,12 @@ use super::leaf::{ModeKw, OnRejoinKw, RoutingKw, TopologyKw};
 use super::types::{OnRejoin, ReplicationMode, Routing, Scenario, Topology};
 use super::ScenarioError;
 
-const TOPOLOGIES_NOT_YET: &[Topology] = &[Topology::HomeRegion];
+const TOPOLOGIES_NOT_YET: &[Topology] = &[];
 const MODES_NOT_YET: &[ReplicationMode] = &[];
 const ROUTINGS_NOT_YET: &[Routing] = &[];
 const ON_REJOIN_NOT_YET: &[OnRejoin] = &[];
 const FENCING_SUPPORTED: bool = true;
-const RESIDENCY_SUPPORTED: bool = false;
+const RESIDENCY_SUPPORTED: bool = true;
 const READS_SUPPORTED: bool = true;
 
 fn refuse(path: &str, what: String, supported: String) -> ScenarioError {
@@ -68,6 +68,18 @@ pub(crate) fn check_supported(s: &Scenario) -> Result<(), ScenarioError> {
         MODES_NOT_YET,
         ModeKw::all(),
     )?;
+    let quorum_home = r.topology == Topology::HomeRegion && r.mode == ReplicationMode::Sync;
+    if r.topology != Topology::SinglePrimary && r.mode != ReplicationMode::Async && !quorum_home {
+        let t = TopologyKw::keyword(r.topology);
+        return Err(refuse(
+            "replication.mode",
+            format!("mode \"{}\" with topology \"{t}\"", ModeKw::keyword(r.mode)),
+            match r.topology {
+                Topology::HomeRegion => format!("mode \"async\" or \"sync\" with \"{t}\" (semi-sync needs topology \"single-primary\")"),
+                _ => format!("mode \"async\" with \"{t}\" (semi-sync and sync need topology \"single-primary\", or \"home-region\" for sync)"),
+            },
+        ));
+    }
     if let Some(f) = &s.failover {
         keyword(
             "failover.routing",

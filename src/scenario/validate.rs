@@ -141,7 +141,7 @@ pub(crate) fn build(dto: ScenarioDto, source_sha256: String) -> Res<Scenario> {
         None => None,
     };
     let faults = checks::faults(&dto.faults, &names, &links, duration_us)?;
-    let residency = checks::residency(&dto.residency, workload.keys)?;
+    let residency = checks::residency(&dto.residency, workload.keys, &regions)?;
     let cost = match dto.cost {
         Some(c) => Some(checks::cost(&c)?),
         None => None,

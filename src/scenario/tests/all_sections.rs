@@ -115,24 +115,23 @@ fn multi_primary_defaults_to_lww() {
 
 #[test]
 fn features_not_modelled_yet_are_refused_as_unsupported() {
+    // Multi-primary and home-region replicate asynchronously only.
     let e = parse_str(ALL_SECTIONS, "all.toml", Format::Toml).expect_err("unsupported");
     assert!(e.unsupported);
     let shown = e.to_string();
-    assert!(shown.contains("field `residency`"), "{shown}");
+    assert!(shown.contains("field `replication.mode`"), "{shown}");
     assert!(
         shown.contains("is not supported yet (planned); supported today:"),
         "{shown}"
     );
-    // Home-region is not modelled yet either.
+    // Home-region and residency are modelled.
     let home = ALL_SECTIONS
+        .replace("mode = \"sync\"\n", "")
+        .replace("reads_per_sec = 5\n", "")
         .replace("topology = \"multi-primary\"", "topology = \"home-region\"")
         .replace("[conflicts]\nresolution = \"crdt-set\"\n", "")
         .replace("conflicts = 10\nlww_discarded = 0\n", "");
-    let e = parse_str(&home, "home.toml", Format::Toml).expect_err("unsupported");
-    assert!(
-        e.unsupported && e.to_string().contains("field `replication.topology`"),
-        "{e}"
-    );
+    toml_ok(&home);
 
     let base = super::MINIMAL;
     // Reads are modelled now: a scenario with reads parses and may budget them.
@@ -146,8 +145,8 @@ fn features_not_modelled_yet_are_refused_as_unsupported() {
     assert_eq!(s.budgets.len(), 2);
     let cases: &[(&str, &str, &str)] = &[(
         "primary = \"a\"",
-        "primary = \"a\"\n[[residency]]\nkeys = \"0..10\"\njurisdiction = \"EU\"",
-        "residency",
+        "topology = \"home-region\"\nmode = \"semi-sync\"",
+        "replication.mode",
     )];
     for (from, to, field) in cases {
         let text = base.replacen(from, to, 1);

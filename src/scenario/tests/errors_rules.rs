@@ -231,6 +231,26 @@ fn residency_cost_budgets() {
     check_append(&r("10..10"), &["the range \"10..10\" is empty"]);
     check_append(&r("0..100001"), &["past the key space", "at most 100000"]);
     check_append(
+        &r("0..10"),
+        &[
+            "field `residency[0].jurisdiction`",
+            "no region is in jurisdiction \"EU\"",
+            "set jurisdiction",
+        ],
+    );
+    let eu = "name = \"b\"\njurisdiction = \"EU\"";
+    let text = format!(
+        "{}{}{}",
+        super::edit("name = \"b\"", eu),
+        r("0..10"),
+        r("5..20")
+    );
+    let e = super::toml_err(&text);
+    super::assert_err(
+        &e,
+        &["field `residency[1].keys`", "overlaps residency[0] (0..10)"],
+    );
+    check_append(
         "[cost]\ntransfer_per_gb = -1\n",
         &["field `cost.transfer_per_gb`", "0 or more"],
     );
