@@ -270,7 +270,7 @@ struct WorkloadG {
     request_timeout_us: u64,
     access_us: Option<u64>,
     clients: Vec<ClientG>,
-    /// Reads (refused today as not supported: exercises the `unsupported` path).
+    /// Reads (a second arrival process; the identities below hold them).
     reads_per_sec: Option<u64>,
 }
 
@@ -1449,6 +1449,42 @@ fn check_run(s: &Scenario, r: &RunResult, seed: u64, text: &str) -> Result<(), T
         m.availability,
         ctx()
     );
+    prop_assert_eq!(
+        m.reads.is_some(),
+        s.workload.reads_per_sec > 0.0,
+        "read metrics present iff the workload reads {}",
+        ctx()
+    );
+    if let Some(rd) = &m.reads {
+        let answered = rd.reads - rd.failed_reads;
+        prop_assert!(
+            rd.failed_reads <= rd.reads && rd.stale_reads <= answered,
+            "reads {} failed {} stale {} {}",
+            rd.reads,
+            rd.failed_reads,
+            rd.stale_reads,
+            ctx()
+        );
+        let ok = m.acknowledged_writes + answered;
+        let all = m.attempted_writes + rd.reads;
+        let expected = if all == 0 {
+            1.0
+        } else {
+            ok as f64 / all as f64
+        };
+        prop_assert!(
+            (m.availability - expected).abs() < 1e-12,
+            "availability {} != (acked writes + answered reads) / requests {} {}",
+            m.availability,
+            expected,
+            ctx()
+        );
+        prop_assert!(
+            rd.read_latency_us.max <= s.workload.request_timeout_us,
+            "a read answered after its timeout {}",
+            ctx()
+        );
+    }
     for (region, a) in &m.availability_by_region {
         prop_assert!(
             (0.0..=1.0).contains(a),

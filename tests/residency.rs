@@ -193,3 +193,26 @@ fn a_one_region_jurisdiction_waits_out_the_outage() {
     );
     assert!(first_at(&r, "have no healthy region their residency allows").is_some());
 }
+
+/// Reads of pinned keys go where the key may live: a client in us reading
+/// an EU key is answered by eu, 2 × (2 + 40) = 84 ms; unpinned keys are read
+/// locally in 2 × 2 = 4 ms. None fails; with one writer far away some are
+/// stale, none violates residency.
+#[test]
+fn reads_of_pinned_keys_are_served_in_the_jurisdiction() {
+    let text = world("topology = \"multi-primary\"", "").replace(
+        "writes_per_sec = 500",
+        "writes_per_sec = 500\nreads_per_sec = 200",
+    );
+    let r = run(&text, 1);
+    let m = &r.report.metrics;
+    let rd = m.reads.as_ref().expect("read figures");
+    assert_eq!(rd.failed_reads, 0);
+    assert!(
+        (84_000..=84_084).contains(&rd.read_latency_us.max),
+        "{:?}",
+        rd.read_latency_us
+    );
+    assert!((4_000..=4_004).contains(&rd.read_latency_us.p50) || rd.read_latency_us.p50 >= 84_000);
+    assert_eq!(m.residency_violations, 0);
+}

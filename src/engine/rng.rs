@@ -17,6 +17,9 @@ pub enum Subsystem {
     Clients = 6,
     ClientTraffic = 7,
     Receipts = 8,
+    /// Read arrivals (entity 0) and read request/reply latencies (entity 1 +
+    /// link direction), apart from writes so that adding reads moves no write.
+    Reads = 9,
 }
 
 /// Derives independent random streams from one root seed.

@@ -54,6 +54,8 @@ fn measure(metric: BudgetMetric, m: &Metrics) -> Measured {
         B::Availability => Measured::Ratio(m.availability),
         B::DivergentKeys => Measured::Count(m.divergent_keys),
         B::ResidencyViolations => Measured::Count(m.residency_violations),
+        B::StaleReads => Measured::Count(m.reads.map_or(0, |r| r.stale_reads)),
+        B::ReadLatencyP99 => Measured::Duration(Some(m.reads.map_or(0, |r| r.read_latency_us.p99))),
     }
 }
 
@@ -167,6 +169,15 @@ mod tests {
             },
             divergent_keys: 0,
             residency_violations: 0,
+            reads: Some(crate::metrics::ReadMetrics {
+                reads: 100,
+                stale_reads: 12,
+                read_latency_us: Percentiles {
+                    p99: 84_000,
+                    ..Percentiles::default()
+                },
+                ..Default::default()
+            }),
             ..Metrics::default()
         }
     }
@@ -188,6 +199,8 @@ mod tests {
             budget(B::Availability, Ratio(0.999), "0.999"),
             budget(B::DivergentKeys, Count(0), "0"),
             budget(B::ResidencyViolations, Count(0), "0"),
+            budget(B::StaleReads, Count(10), "10"),
+            budget(B::ReadLatencyP99, DurationUs(50_000), "50ms"),
         ];
         let out = evaluate(&budgets, &metrics());
         let got: Vec<(&str, &str, &str, bool)> = out
@@ -209,6 +222,8 @@ mod tests {
                 ("availability", "0.999", "0.9987", false),
                 ("divergent_keys", "0", "0", true),
                 ("residency_violations", "0", "0", true),
+                ("stale_reads", "10", "12", false),
+                ("read_latency_p99", "50ms", "84ms", false),
             ]
         );
     }

@@ -33,6 +33,8 @@ pub struct Facts {
     pub estimates: Vec<Vec<Estimate>>,
     pub fault_windows: Vec<(u64, u64, String)>,
     pub budgets: Vec<Budget>,
+    /// The workload has reads: report them.
+    pub reads: bool,
 }
 
 /// Nearest-rank percentile over recovery durations; `None` = never recovered
@@ -217,12 +219,34 @@ fn breakdown(start: u64, rto: u64, timeline: &[TimelineEntry]) -> RtoBreakdown {
     }
 }
 
+fn read_metrics(rec: &Recorder) -> ReadMetrics {
+    let h = &rec.read_latency;
+    ReadMetrics {
+        reads: rec.reads,
+        failed_reads: rec.reads.saturating_sub(rec.reads_ok),
+        stale_reads: rec.stale_reads,
+        stale_read_ratio: if rec.reads_ok == 0 {
+            0.0
+        } else {
+            rec.stale_reads as f64 / rec.reads_ok as f64
+        },
+        read_latency_us: Percentiles {
+            p50: h.percentile(0.5),
+            p95: h.percentile(0.95),
+            p99: h.percentile(0.99),
+            max: h.max(),
+        },
+    }
+}
+
 /// Assembles the result of a run.
 pub fn build(mut rec: Recorder, f: Facts) -> RunResult {
     rec.rto.finish();
     let (incidents, owner) = incidents(&mut rec, &f);
     let name = |r: usize| f.region_names[r].clone();
     let total = rec.acked + rec.failed;
+    let requests_ok = rec.acked + rec.reads_ok;
+    let requests_all = total + rec.reads;
     let ratio = |ok: u64, all: u64| {
         if all == 0 {
             1.0
@@ -286,7 +310,7 @@ pub fn build(mut rec: Recorder, f: Facts) -> RunResult {
         acknowledged_writes: rec.acked,
         failed_writes: rec.failed,
         attempted_writes: total,
-        availability: ratio(rec.acked, total),
+        availability: ratio(requests_ok, requests_all),
         availability_by_region,
         write_latency_us: Percentiles {
             p50: lat.percentile(0.5),
@@ -294,6 +318,7 @@ pub fn build(mut rec: Recorder, f: Facts) -> RunResult {
             p99: lat.percentile(0.99),
             max: lat.max(),
         },
+        reads: f.reads.then(|| read_metrics(&rec)),
         replication_lag_us,
         crdt_totals: f.crdt_totals.clone(),
         semi_sync_fallbacks: f.semi_sync_fallbacks,

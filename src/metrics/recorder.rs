@@ -92,6 +92,11 @@ pub struct Recorder {
     pub conflicts: Vec<u64>,
     pub lww_discarded: u64,
     pub lww_inversions: u64,
+    /// Reads issued, answered in time, and answered with a stale version.
+    pub reads: u64,
+    pub reads_ok: u64,
+    pub stale_reads: u64,
+    pub read_latency: Histogram,
     /// Records that reached a region outside their jurisdiction.
     pub residency_violations: u64,
     /// Per residency range figures (`None` without `[[residency]]` rules).
@@ -124,6 +129,10 @@ impl Recorder {
             conflicts: vec![0; regions],
             lww_discarded: 0,
             lww_inversions: 0,
+            reads: 0,
+            reads_ok: 0,
+            stale_reads: 0,
+            read_latency: Histogram::default(),
             residency_violations: 0,
             ranges: None,
             seconds,
@@ -163,6 +172,35 @@ impl Recorder {
                 }
             }
         }
+    }
+
+    /// A read was issued: an attempted request until `read_answered` says it
+    /// succeeded (one that never does failed). Reads never feed the RTO.
+    pub fn read_issued(&mut self, client_region: usize, issue_us: u64) {
+        let b = self.bucket(issue_us);
+        let series = &mut self.requests[client_region];
+        if series.len() <= b {
+            series.resize(b + 1, (0, 0));
+        }
+        series[b].1 += 1;
+        self.reads += 1;
+    }
+
+    /// A read issued at `issue_us` was answered in time, after `latency_us`.
+    pub fn read_answered(
+        &mut self,
+        client_region: usize,
+        issue_us: u64,
+        latency_us: u64,
+        stale: bool,
+    ) {
+        let b = self.bucket(issue_us);
+        if let Some(slot) = self.requests[client_region].get_mut(b) {
+            slot.0 += 1;
+        }
+        self.reads_ok += 1;
+        self.stale_reads += u64::from(stale);
+        self.read_latency.record(latency_us);
     }
 
     /// A replicated write was applied at `replica`.

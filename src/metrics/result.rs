@@ -53,11 +53,15 @@ pub struct Metrics {
     /// Semi-sync: times the primary fell back to async, and time spent so.
     pub semi_sync_fallbacks: u64,
     pub semi_sync_degraded_us: u64,
-    /// Succeeded requests / attempted requests (1.0 when nothing was attempted).
+    /// Succeeded requests / attempted requests, reads included (1.0 when
+    /// nothing was attempted).
     pub availability: f64,
     /// Availability per client region (by region name).
     pub availability_by_region: BTreeMap<String, f64>,
     pub write_latency_us: Percentiles,
+    /// Reads, flattened into this object; absent when the workload has none.
+    #[serde(flatten)]
+    pub reads: Option<ReadMetrics>,
     /// Per replica region: commit at origin to apply at the replica.
     pub replication_lag_us: BTreeMap<String, LagStats>,
     pub converged: bool,
@@ -83,6 +87,22 @@ pub struct Percentiles {
     pub p95: u64,
     pub p99: u64,
     pub max: u64,
+}
+
+/// What the reads saw (metrics.md `stale_reads` and `read_latency`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct ReadMetrics {
+    /// Reads issued (attempted requests, counted in `availability`).
+    pub reads: u64,
+    /// Reads with no answer within `request_timeout`.
+    pub failed_reads: u64,
+    /// Answered reads that returned an older version of the key than the
+    /// newest write whose acknowledgement had reached its client.
+    pub stale_reads: u64,
+    /// stale_reads / answered reads (0 when none was answered).
+    pub stale_read_ratio: f64,
+    /// Of answered reads, as the client saw them (access latency included).
+    pub read_latency_us: Percentiles,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]

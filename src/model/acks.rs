@@ -146,6 +146,9 @@ impl World<'_> {
             if let Some(m) = self.log.get_mut(pos) {
                 m.acked = m.acked || acked;
             }
+            if acked {
+                self.note_ack(t, e.id - 1, e.key, e.commit_us, e.commit_us);
+            }
         }
     }
 

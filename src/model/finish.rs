@@ -202,6 +202,7 @@ impl World<'_> {
                 .map(|f| (f.at_us, f.end_us().min(end), self.fault_label(&f.kind)))
                 .collect(),
             budgets: s.budgets.clone(),
+            reads: self.reads.is_some(),
         };
         build(self.rec, facts)
     }

@@ -94,6 +94,7 @@ struct Side {
     client: ChaCha8Rng,
     probe: ChaCha8Rng,
     receipt: ChaCha8Rng,
+    read: ChaCha8Rng,
 }
 
 /// Link directions indexed by (from, to), plus independent samplers for
@@ -102,7 +103,7 @@ struct Side {
 pub struct Network {
     n: usize,
     dirs: Vec<Option<Direction>>,
-    /// Per direction: a sampler and rngs for client traffic, probes and receipts.
+    /// Per direction: a sampler and rngs for client traffic, probes, receipts and reads.
     side: Vec<Option<Side>>,
 }
 
@@ -127,6 +128,7 @@ impl Network {
                     client: streams.stream(Subsystem::ClientTraffic, entity),
                     probe: streams.stream(Subsystem::Health, entity),
                     receipt: streams.stream(Subsystem::Receipts, entity),
+                    read: streams.stream(Subsystem::Reads, entity + 1),
                 });
             }
         }
@@ -180,6 +182,18 @@ impl Network {
         }
         match self.side[a * self.n + b].as_mut() {
             Some(s) => s.sampler.sample(&mut s.receipt),
+            None => 0,
+        }
+    }
+
+    /// One-way latency sample for a read or its answer (0 within a region), on
+    /// its own stream so that reads never move a write's sample.
+    pub fn read_latency(&mut self, a: RegionId, b: RegionId) -> u64 {
+        if a == b {
+            return 0;
+        }
+        match self.side[a * self.n + b].as_mut() {
+            Some(s) => s.sampler.sample(&mut s.read),
             None => 0,
         }
     }

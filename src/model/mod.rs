@@ -11,6 +11,7 @@ mod links;
 mod merge;
 mod multi;
 mod quorum;
+mod reads;
 mod rejoin;
 mod replication;
 mod requests;
@@ -67,11 +68,21 @@ pub fn simulate(scenario: &Scenario, seed: u64, bounds: Bounds) -> Result<RunRes
             crate::engine::time::fmt_duration(bounds.max_sim_us)
         )));
     }
-    let copies =
-        u64::from(scenario.workload.keys) * (scenario.replication.replicas.len() as u64 + 1);
+    let keys = u64::from(scenario.workload.keys);
+    let holders = scenario.replication.replicas.len() as u64 + 1;
+    // With reads every copy also keeps versions, and each key its newest acknowledged write.
+    let (copies, what) = if scenario.workload.reads_per_sec > 0.0 {
+        let c = keys * (2 * holders + 2);
+        (
+            c,
+            "workload.keys x (2 x regions holding data + 2) (reads track versions)",
+        )
+    } else {
+        (keys * holders, "workload.keys x regions holding data")
+    };
     if copies > bounds.max_key_copies {
         return Err(SimError::Bound(format!(
-            "workload.keys x regions holding data = {copies} exceeds the bound of {}",
+            "{what} = {copies} exceeds the bound of {}",
             bounds.max_key_copies
         )));
     }
@@ -83,7 +94,7 @@ pub fn simulate(scenario: &Scenario, seed: u64, bounds: Bounds) -> Result<RunRes
         Ok(()) => {}
         Err(StopReason::EventBound(n)) => {
             return Err(SimError::Bound(format!(
-                "the run needs more than {n} events; shorten `duration` or lower `workload.writes_per_sec`"
+                "the run needs more than {n} events; shorten `duration` or lower `workload.writes_per_sec` (or `reads_per_sec`)"
             )))
         }
     }

@@ -86,6 +86,20 @@ impl Multi {
             names: s.regions.iter().map(|r| r.name.clone()).collect(),
         })
     }
+
+    /// Whether `region` has merged `origin`'s write `seq` to `key` (whatever
+    /// won there): its version is not older than that write (stale reads).
+    pub fn has_write(&self, region: RegionId, key: u32, origin: RegionId, seq: u64) -> bool {
+        self.vv[region]
+            .get(key as usize * self.n + origin)
+            .is_some_and(|&v| v >= seq)
+    }
+
+    /// The (origin, seq) of write `id` if it is `region`'s version of `key`.
+    pub fn dot_of(&self, region: RegionId, key: u32, id: u64) -> Option<(RegionId, u64)> {
+        let v = self.versions.get(region)?.get(key as usize)?;
+        (v.id == id).then_some((v.origin as RegionId, v.seq))
+    }
 }
 
 /// The window of unapplied messages per stream, as for single-primary.

@@ -157,6 +157,8 @@ impl World<'_> {
             }
             if self.reply_to(t, h.req, origin, true, Some(h.attempt), q) {
                 self.mp_mark_acked(origin, h.seq);
+                let version = ((origin as u64) << 56) | h.seq;
+                self.note_ack(t, h.req, h.key, h.commit_us, version);
             }
         }
     }

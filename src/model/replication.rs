@@ -82,6 +82,9 @@ impl Log {
 pub struct Node {
     /// Per key: the id of the write it holds (0 = the initial value).
     pub kv: Vec<u64>,
+    /// Per key: that write's commit time, its version for reads (kept only
+    /// when the workload reads; see `reads.rs`).
+    pub stamps: Vec<u64>,
     pub applied: u64,
     pub term: u32,
     /// Diverged or too far behind: must be rebuilt from a snapshot.
@@ -92,6 +95,7 @@ impl Node {
     pub fn new(keys: usize) -> Node {
         Node {
             kv: vec![0; keys],
+            stamps: Vec::new(),
             applied: 0,
             term: 0,
             needs_resync: false,
@@ -137,7 +141,7 @@ impl World<'_> {
         });
         self.landed(p, key);
         let node = &mut self.nodes[p];
-        node.kv[key as usize] = id;
+        node.set(key, id, t);
         node.applied = self.log.end();
         self.lineage_us[key as usize] = t;
         for f in 0..self.members.len() {
@@ -162,7 +166,7 @@ impl World<'_> {
         };
         let acked = acked && self.acks.zombie_acks();
         self.landed(z, key);
-        self.nodes[z].kv[key as usize] = id;
+        self.nodes[z].set(key, id, t);
         self.zombie.orphans.push(Entry {
             id,
             key,
@@ -272,7 +276,7 @@ impl World<'_> {
         let carries = self.place.allowed(e.key, to);
         let node = &mut self.nodes[to];
         if carries {
-            node.kv[e.key as usize] = e.id;
+            node.set(e.key, e.id, e.commit_us);
         }
         node.applied = idx;
         if carries {
@@ -337,11 +341,15 @@ impl World<'_> {
             (&a[p], &mut b[0])
         };
         dst.kv.clone_from(&src.kv);
+        dst.stamps.clone_from(&src.stamps);
         if self.place.has_rules() {
             // The snapshot holds only what `r` may hold.
             for (k, v) in dst.kv.iter_mut().enumerate() {
                 if !self.place.allowed(k as u32, r) {
                     *v = 0;
+                    if let Some(s) = dst.stamps.get_mut(k) {
+                        *s = 0;
+                    }
                 }
             }
         }

@@ -126,14 +126,20 @@ impl World<'_> {
         if self.multi.is_none() || self.place.allowed(key, dst) {
             return dst;
         }
-        let near = &self.prefs[via];
+        self.nearest_allowed(key, via, dst)
+    }
+
+    /// The region nearest `from` that may hold `key`, healthy ones first
+    /// (`fallback` when none may).
+    pub fn nearest_allowed(&self, key: u32, from: RegionId, fallback: RegionId) -> RegionId {
+        let near = &self.prefs[from];
         let ok = |r: &RegionId| self.place.allowed(key, *r);
         let healthy = |r: &RegionId| self.health.as_ref().is_none_or(|h| !h.is_unhealthy(*r));
         near.iter()
             .copied()
             .find(|r| ok(r) && healthy(r))
             .or_else(|| near.iter().copied().find(ok))
-            .unwrap_or(dst)
+            .unwrap_or(fallback)
     }
 
     fn slot(&self, req: u64) -> Option<usize> {
@@ -162,6 +168,9 @@ impl World<'_> {
         } else if self.multi.is_some() {
             let acked = self.reply_to(t, req, dst, true, Some(attempt), q);
             self.mp_commit(t, id, key, dst, acked, q);
+            if acked {
+                self.note_ack_mp(t, req, key, dst, id);
+            }
         } else if dst == self.primary {
             if self.acks.holding() {
                 // Committed locally; the client's answer waits for receipts.
@@ -171,11 +180,16 @@ impl World<'_> {
                 let acked = self.reply_to(t, req, dst, true, Some(attempt), q);
                 let idx = self.append(t, id, key, acked, q);
                 self.acks.released = idx;
+                if acked {
+                    self.note_ack(t, req, key, t, t);
+                }
             }
         } else if self.zombie.region == Some(dst) {
             let reachable = self.reply_at(t, req, dst).is_some_and(|(_, ok)| ok);
-            if self.zombie_commit(t, id, key, reachable) {
-                self.reply_to(t, req, dst, true, Some(attempt), q);
+            if self.zombie_commit(t, id, key, reachable)
+                && self.reply_to(t, req, dst, true, Some(attempt), q)
+            {
+                self.note_ack(t, req, key, t, t);
             }
         } else {
             // A replica refuses the write: the client gets an error.

@@ -1,5 +1,6 @@
 //! The workload: write arrivals (Poisson or evenly spaced), which client issues
-//! each write, and which key it writes.
+//! each write, and which key it writes; reads are a second arrival process of
+//! the same kind on their own random stream.
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -43,19 +44,36 @@ pub struct WriteSpec {
 
 impl Workload {
     pub fn new(s: &Scenario, streams: &Streams) -> Workload {
+        let rng = streams.stream(Subsystem::Workload, 0);
+        Workload::with(s, rng, s.workload.writes_per_sec, true)
+    }
+
+    /// The read arrivals (`None` without reads): same arrival kind, client
+    /// populations, shares and key distribution as the writes, drawn from the
+    /// `Reads` stream so that the writes stay exactly as without reads. It
+    /// keeps no client list (the writes' one is the reference).
+    pub fn reads(s: &Scenario, streams: &Streams) -> Option<Workload> {
+        let rate = s.workload.reads_per_sec;
+        let rng = streams.stream(Subsystem::Reads, 0);
+        (rate > 0.0).then(|| Workload::with(s, rng, rate, false))
+    }
+
+    fn with(s: &Scenario, rng: ChaCha8Rng, rate: f64, keep_clients: bool) -> Workload {
         let w = &s.workload;
         let mut cum = 0.0;
         let mut cum_share = Vec::new();
         let mut first_client = Vec::new();
         let mut counts = Vec::new();
         let mut clients = Vec::new();
+        let mut next_client = 0u32;
         for p in &w.clients {
             cum += p.share;
             cum_share.push(cum);
-            first_client.push(clients.len() as u32);
+            first_client.push(next_client);
+            next_client += p.count.max(1);
             counts.push(p.count.max(1));
-            for _ in 0..p.count.max(1) {
-                clients.push(Client { region: p.region });
+            if keep_clients {
+                clients.extend((0..p.count.max(1)).map(|_| Client { region: p.region }));
             }
         }
         let zipf = match w.key_distribution {
@@ -63,10 +81,10 @@ impl Workload {
             KeyDist::Uniform => None,
         };
         Workload {
-            rng: streams.stream(Subsystem::Workload, 0),
+            rng,
             arrival: w.arrival,
-            exp: Exp::new(w.writes_per_sec).ok(),
-            rate: w.writes_per_sec,
+            exp: Exp::new(rate).ok(),
+            rate,
             issued: 0,
             credit: vec![0.0; cum_share.len()],
             cum_share,

@@ -55,6 +55,15 @@ pub enum Ev {
     Receipt { from: u16, term: u32, idx: u64 },
     /// Write `idx` has waited `semi_sync_timeout` for its receipts.
     SemiTimeout { term: u32, idx: u64 },
+    /// The read workload issues its next read.
+    NextRead,
+    /// A read of `client` issued at `issue_us` reaches region `at`.
+    ReadServe {
+        issue_us: u64,
+        client: u32,
+        key: u32,
+        at: u8,
+    },
     /// Home-region: a decided move of `from`'s keys takes effect (if `token`
     /// is still current).
     Rehome { from: u8, token: u32 },
@@ -89,6 +98,8 @@ impl Tagged for Ev {
             Ev::MpReceipt { origin, from, .. } => {
                 18 | (u64::from(origin) << 8) | (u64::from(from) << 16)
             }
+            Ev::NextRead => 19,
+            Ev::ReadServe { at, .. } => 20 | (u64::from(at) << 8),
         }
     }
 }
@@ -166,6 +177,8 @@ pub struct World<'s> {
     pub failed_targets: Vec<RegionId>,
     /// Acknowledgement holding (semi-sync, sync): see `acks.rs`.
     pub acks: super::acks::AckState,
+    /// The read workload and what staleness needs (`None` without reads).
+    pub reads: Option<super::reads::Reads>,
     /// Where keys may live (residency) and, for home-region, their homes.
     pub place: super::residency::Placement,
     /// Home-region failover state (`None` for other topologies).
@@ -282,6 +295,7 @@ impl<'s> World<'s> {
             prefs,
             failed_targets: Vec::new(),
             acks: super::acks::AckState::new(s, n),
+            reads: super::reads::Reads::new(s, &streams_rng),
             place,
             home: super::home::HomeState::new(s.replication.topology, n),
             quorum: super::quorum::Quorum::new(s),
@@ -316,6 +330,7 @@ impl<'s> World<'s> {
         if first < self.s.duration_us {
             q.push(SimTime(first), Ev::NextWrite);
         }
+        self.start_reads(q);
     }
 
     pub fn name(&self, r: RegionId) -> &str {
@@ -367,6 +382,13 @@ impl Handler<Ev> for World<'_> {
             }
             Ev::AntiEntropy { lost } => self.mp_anti_entropy(t, lost as RegionId, q),
             Ev::SemiTimeout { term, idx } => self.semi_timeout(t, term, idx, q),
+            Ev::NextRead => self.next_read(t, q),
+            Ev::ReadServe {
+                issue_us,
+                client,
+                key,
+                at,
+            } => self.serve_read(t, issue_us, client, key, at as RegionId),
             Ev::Rehome { from, token } => self.hr_rehome(t, from as RegionId, token),
             Ev::MpReceipt { origin, from, seq } => {
                 self.hq_receipt(t, origin as RegionId, from as RegionId, seq, q)

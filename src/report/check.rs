@@ -118,6 +118,8 @@ fn sample(metric: BudgetMetric, m: &Metrics) -> Sample {
         B::Availability => Sample::Ratio(m.availability),
         B::DivergentKeys => Sample::Int(m.divergent_keys),
         B::ResidencyViolations => Sample::Int(m.residency_violations),
+        B::StaleReads => Sample::Int(m.reads.map_or(0, |r| r.stale_reads)),
+        B::ReadLatencyP99 => Sample::Int(m.reads.map_or(0, |r| r.read_latency_us.p99)),
     }
 }
 

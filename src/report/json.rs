@@ -38,6 +38,35 @@ mod tests {
     }
 
     #[test]
+    fn read_fields_only_with_reads_after_write_latency() {
+        let mut r = sample();
+        let s = report_json(&r);
+        assert!(!s.contains("\"reads\"") && !s.contains("stale_reads"));
+        r.report.metrics.reads = Some(crate::metrics::ReadMetrics {
+            reads: 10,
+            stale_reads: 2,
+            stale_read_ratio: 0.2,
+            ..Default::default()
+        });
+        let s = report_json(&r);
+        let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(v["metrics"]["reads"], 10);
+        assert_eq!(v["metrics"]["stale_reads"], 2);
+        assert_eq!(v["metrics"]["read_latency_us"]["p99"], 0);
+        let order = [
+            "\"write_latency_us\"",
+            "\"reads\"",
+            "\"failed_reads\"",
+            "\"stale_reads\"",
+            "\"stale_read_ratio\"",
+            "\"read_latency_us\"",
+            "\"replication_lag_us\"",
+        ];
+        let pos: Vec<usize> = order.iter().map(|k| s.find(k).unwrap()).collect();
+        assert!(pos.windows(2).all(|w| w[0] < w[1]), "{pos:?}");
+    }
+
+    #[test]
     fn unbounded_rto_is_null() {
         let mut r = sample();
         r.report.metrics.rto_us = None;

@@ -322,6 +322,30 @@ mod tests {
     }
 
     #[test]
+    fn read_rows_only_with_reads() {
+        let mut r = sample();
+        assert!(!summary_md(&r).contains("Stale reads"));
+        r.report.metrics.reads = Some(crate::metrics::ReadMetrics {
+            reads: 1000,
+            failed_reads: 3,
+            stale_reads: 50,
+            stale_read_ratio: 50.0 / 997.0,
+            read_latency_us: crate::metrics::Percentiles {
+                p50: 4_000,
+                p95: 84_000,
+                p99: 84_000,
+                max: 90_000,
+            },
+        });
+        let md = summary_md(&r);
+        assert!(md.contains("| Reads (failed) | 1000 (3 failed) |"), "{md}");
+        assert!(md.contains("| Stale reads (share of answered reads) | 50 (0.05015) |"));
+        assert!(md.contains(
+            "| Read latency p50 / p95 / p99 / max | 4.000ms / 84.000ms / 84.000ms / 90.000ms |"
+        ));
+    }
+
+    #[test]
     fn deterministic() {
         assert_eq!(summary_md(&sample()), summary_md(&sample()));
     }

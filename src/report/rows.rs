@@ -3,7 +3,7 @@
 
 use super::{fmt_ms, secs_plain};
 use crate::engine::time::fmt_secs;
-use crate::metrics::{fmt_ratio, Incident, Metrics};
+use crate::metrics::{fmt_ratio, Incident, Metrics, Percentiles};
 
 /// The four charts written beside this page: (file, caption).
 pub const CHARTS: [(&str, &str); 4] = [
@@ -44,17 +44,24 @@ pub fn figure_rows(m: &Metrics) -> Vec<(String, String)> {
     for (region, a) in &m.availability_by_region {
         row(&format!("Availability, clients in {region}"), fmt_ratio(*a));
     }
-    let l = &m.write_latency_us;
     row(
         "Write latency p50 / p95 / p99 / max",
-        format!(
-            "{} / {} / {} / {}",
-            fmt_ms(l.p50),
-            fmt_ms(l.p95),
-            fmt_ms(l.p99),
-            fmt_ms(l.max)
-        ),
+        percentiles(&m.write_latency_us),
     );
+    if let Some(r) = &m.reads {
+        row(
+            "Reads (failed)",
+            format!("{} ({} failed)", r.reads, r.failed_reads),
+        );
+        row(
+            "Stale reads (share of answered reads)",
+            format!("{} ({})", r.stale_reads, fmt_ratio(r.stale_read_ratio)),
+        );
+        row(
+            "Read latency p50 / p95 / p99 / max",
+            percentiles(&r.read_latency_us),
+        );
+    }
     for (replica, s) in &m.replication_lag_us {
         row(
             &format!("Replication lag to {replica} p50 / p99 / max"),
@@ -194,6 +201,17 @@ pub fn range_rows(m: &Metrics) -> Vec<[String; 7]> {
             ]
         })
         .collect()
+}
+
+/// `p50 / p95 / p99 / max` in milliseconds.
+fn percentiles(l: &Percentiles) -> String {
+    format!(
+        "{} / {} / {} / {}",
+        fmt_ms(l.p50),
+        fmt_ms(l.p95),
+        fmt_ms(l.p99),
+        fmt_ms(l.max)
+    )
 }
 
 fn opt_secs(us: Option<u64>, none: &str) -> String {

@@ -51,9 +51,20 @@ pub fn human_summary(result: &RunResult) -> String {
             m.failed_writes
         ),
         format!("  write p99     {}", fmt_ms(m.write_latency_us.p99)),
+    ];
+    if let Some(rd) = &m.reads {
+        lines.push(format!(
+            "  reads         {} ({} failed, {} stale, p99 {})",
+            rd.reads,
+            rd.failed_reads,
+            rd.stale_reads,
+            fmt_ms(rd.read_latency_us.p99)
+        ));
+    }
+    lines.extend([
         format!("  incidents     {}", r.incidents.len()),
         format!("  budgets       {budgets}"),
-    ];
+    ]);
     if !m.converged {
         lines.push(format!(
             "  NOT CONVERGED {} divergent keys",

@@ -282,6 +282,7 @@ pub(crate) fn budgets(
     b: BudgetsDto,
     replication: &Replication,
     residency: &[ResidencyRule],
+    reads: bool,
 ) -> Res<Vec<Budget>> {
     let dur = |d: Option<Dur>| d.map(|d| (BudgetLimit::DurationUs(d.us), d.text));
     let count = |c: Option<Count>| c.map(|c| (BudgetLimit::Count(c.0), c.0.to_string()));
@@ -314,6 +315,8 @@ pub(crate) fn budgets(
             BudgetMetric::ResidencyViolations,
             count(b.residency_violations),
         ),
+        (BudgetMetric::StaleReads, count(b.stale_reads)),
+        (BudgetMetric::ReadLatencyP99, dur(b.read_latency_p99)),
     ];
     // Order as in BudgetMetric::ALL, whatever the order above.
     given.sort_by_key(|(m, _)| BudgetMetric::ALL.iter().position(|a| a == m));
@@ -338,6 +341,14 @@ pub(crate) fn budgets(
                 return Err(err(
                     format!("budgets.{key}"),
                     "this scenario cannot produce `residency_violations`: it has no [[residency]] rule; remove the budget or add a rule",
+                ));
+            }
+            BudgetMetric::StaleReads | BudgetMetric::ReadLatencyP99 if !reads => {
+                return Err(err(
+                    format!("budgets.{key}"),
+                    format!(
+                        "this scenario cannot produce `{key}`: it has no reads (workload.reads_per_sec = 0); set reads_per_sec or remove the budget"
+                    ),
                 ));
             }
             _ => {}

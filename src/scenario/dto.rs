@@ -188,4 +188,6 @@ pub struct BudgetsDto {
     pub availability: Option<Num>,
     pub divergent_keys: Option<Count>,
     pub residency_violations: Option<Count>,
+    pub stale_reads: Option<Count>,
+    pub read_latency_p99: Option<Dur>,
 }

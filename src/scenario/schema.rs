@@ -251,6 +251,8 @@ fn budgets() -> Value {
             "availability": { "$ref": "#/$defs/share", "description": "A floor: share of requests that succeeded." },
             "divergent_keys": { "$ref": "#/$defs/count" },
             "residency_violations": { "$ref": "#/$defs/count" },
+            "stale_reads": { "$ref": "#/$defs/count", "description": "Needs reads_per_sec > 0." },
+            "read_latency_p99": r("duration", "Ceiling on the read latency p99; needs reads_per_sec > 0."),
         }),
         "Every key optional; each is a ceiling except availability, a floor.",
     )

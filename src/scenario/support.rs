@@ -13,7 +13,7 @@ const ROUTINGS_NOT_YET: &[Routing] = &[];
 const ON_REJOIN_NOT_YET: &[OnRejoin] = &[];
 const FENCING_SUPPORTED: bool = true;
 const RESIDENCY_SUPPORTED: bool = true;
-const READS_SUPPORTED: bool = false;
+const READS_SUPPORTED: bool = true;
 
 fn refuse(path: &str, what: String, supported: String) -> ScenarioError {
     let mut e = ScenarioError::field(

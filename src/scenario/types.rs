@@ -308,6 +308,9 @@ pub enum BudgetMetric {
     Availability,
     DivergentKeys,
     ResidencyViolations,
+    /// Needs reads (`workload.reads_per_sec > 0`).
+    StaleReads,
+    ReadLatencyP99,
 }
 
 impl BudgetMetric {
@@ -326,10 +329,12 @@ impl BudgetMetric {
             BudgetMetric::Availability => "availability",
             BudgetMetric::DivergentKeys => "divergent_keys",
             BudgetMetric::ResidencyViolations => "residency_violations",
+            BudgetMetric::StaleReads => "stale_reads",
+            BudgetMetric::ReadLatencyP99 => "read_latency_p99",
         }
     }
 
-    pub const ALL: [BudgetMetric; 12] = [
+    pub const ALL: [BudgetMetric; 14] = [
         BudgetMetric::Rpo,
         BudgetMetric::Rto,
         BudgetMetric::RtoP50,
@@ -342,6 +347,8 @@ impl BudgetMetric {
         BudgetMetric::Availability,
         BudgetMetric::DivergentKeys,
         BudgetMetric::ResidencyViolations,
+        BudgetMetric::StaleReads,
+        BudgetMetric::ReadLatencyP99,
     ];
 }
 

@@ -147,7 +147,7 @@ pub(crate) fn build(dto: ScenarioDto, source_sha256: String) -> Res<Scenario> {
         None => None,
     };
     let budgets = match dto.budgets {
-        Some(b) => checks::budgets(b, &replication, &residency)?,
+        Some(b) => checks::budgets(b, &replication, &residency, workload.reads_per_sec > 0.0)?,
         None => Vec::new(),
     };
     let scenario = Scenario {

@@ -134,10 +134,19 @@ fn features_not_modelled_yet_are_refused_as_unsupported() {
     toml_ok(&home);
 
     let base = super::MINIMAL;
-    let cases: &[(&str, &str, &str)] = &[(
+    // Reads are modelled now: a scenario with reads parses and may budget them.
+    let reads = base.replacen(
         "writes_per_sec = 100",
         "writes_per_sec = 100\nreads_per_sec = 5",
-        "workload.reads_per_sec",
+        1,
+    ) + "[budgets]\nstale_reads = 0\nread_latency_p99 = \"50ms\"\n";
+    let s = parse_str(&reads, "r.toml", Format::Toml).expect("reads are supported");
+    assert_eq!(s.workload.reads_per_sec, 5.0);
+    assert_eq!(s.budgets.len(), 2);
+    let cases: &[(&str, &str, &str)] = &[(
+        "primary = \"a\"",
+        "topology = \"home-region\"\nmode = \"semi-sync\"",
+        "replication.mode",
     )];
     for (from, to, field) in cases {
         let text = base.replacen(from, to, 1);

@@ -273,6 +273,12 @@ fn residency_cost_budgets() {
             "no [[residency]] rule",
         ],
     );
+    for key in ["stale_reads = 0", "read_latency_p99 = \"50ms\""] {
+        check_append(
+            &format!("[budgets]\n{key}\n"),
+            &["cannot produce", "no reads (workload.reads_per_sec = 0)"],
+        );
+    }
     check_append(
         "[budgets]\navailability = 1.5\n",
         &["field `budgets.availability`", "between 0 and 1"],
