@@ -12,9 +12,7 @@
 //!    (`Sc::settles_before_end`) converge, unless a deposed primary was legitimately
 //!    left running beside the new one (fencing off and no restart:
 //!    `split_brain_possible`); `healed_faults_converge` biases the generator towards
-//!    that precondition and towards failovers. Two checks skip narrow cases of known
-//!    simulator bugs (`home_clock_may_step_back`, `keys_moved`), each with its
-//!    reproduction named.
+//!    that precondition and towards failovers.
 //! 2. INVALID scenarios (a valid one with one mutation): `parse_str` says why, naming
 //!    the file and a line or field; the binary exits 2 and names the file.
 //! 3. Raw bytes and TOML-ish documents built from real keys never make loading panic
@@ -1587,48 +1585,6 @@ fn split_brain_possible(sc: &Sc, r: &RunResult) -> bool {
     !standing.is_empty()
 }
 
-/// Home-region: whether some keys moved to a new home during the run.
-fn keys_moved(r: &RunResult) -> bool {
-    r.series.timeline.iter().any(|e| e.kind == "promotion")
-}
-
-/// KNOWN SIMULATOR BUG (not a model rule; /tmp/prop-bugs/home-region-clock-*.toml and
-/// home-region-rehome-*.toml): home-region commits a key's write at its home through
-/// last-writer-wins, so a write whose timestamp is below the key's current version is
-/// rejected at its own commit and counted in `lww_discarded`, although the key has one
-/// writer. It happens when a home's clock steps back (a clock-skew fault) or when keys
-/// move to a home whose clock is behind the old one's. Remove once fixed.
-fn home_clock_may_step_back(sc: &Sc, r: &RunResult) -> bool {
-    let mut skews: Vec<(u64, usize, i64)> = sc
-        .faults
-        .iter()
-        .filter_map(|f| match f.kind {
-            FaultKindG::Skew { region, offset_us } => Some((f.at_us, region, offset_us)),
-            _ => None,
-        })
-        .collect();
-    skews.sort_by_key(|&(at, region, _)| (at, region));
-    let mut clock: Vec<i64> = sc
-        .regions
-        .iter()
-        .map(|g| g.offset_us.unwrap_or(0))
-        .collect();
-    // Two skews of one region at one instant: either order may apply; count it.
-    let mut stepped_back = skews
-        .windows(2)
-        .any(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1));
-    for &(_, region, offset_us) in &skews {
-        stepped_back |= offset_us < clock[region];
-        clock[region] = offset_us;
-    }
-    let clocks_differ = !skews.is_empty()
-        || sc
-            .regions
-            .iter()
-            .any(|g| g.offset_us.unwrap_or(0) != sc.regions[0].offset_us.unwrap_or(0));
-    stepped_back || (keys_moved(r) && clocks_differ)
-}
-
 /// What the topology and the residency rules promise (scenario-format.md: Replication,
 /// Conflicts, Residency; metrics.md: Conflicts, residency_violations):
 /// - home-region: one writer per key, so no conflict and nothing discarded;
@@ -1646,22 +1602,13 @@ fn check_topology(sc: &Sc, r: &RunResult, seed: u64, text: &str) -> Result<(), T
     let ctx = || format!("(seed {seed})\n--- scenario ---\n{text}");
     match sc.repl.topology {
         Topo::Home => {
-            // Until a key moves, it has had one writer. KNOWN SIMULATOR BUG (not a model
-            // rule; /tmp/prop-bugs/*-late-*-counted-as-conflict.toml): after a move, an
-            // old home's write that the new home had merged, reaching a third region
-            // after the new home's next write of that key, is counted as a conflict
-            // (the same over-count exists in multi-primary). Check `keys_moved` only.
-            if !keys_moved(r) {
-                prop_assert_eq!(m.conflicts, 0, "home-region: conflicts {}", ctx());
-            }
-            if !home_clock_may_step_back(sc, r) {
-                prop_assert_eq!(
-                    (m.lww_discarded, m.lww_inversions),
-                    (0, 0),
-                    "home-region: (lww_discarded, lww_inversions) {}",
-                    ctx()
-                );
-            }
+            // One writer per key, before and after keys move: causal order decides.
+            prop_assert_eq!(
+                (m.conflicts, m.lww_discarded, m.lww_inversions),
+                (0, 0, 0),
+                "home-region: (conflicts, lww_discarded, lww_inversions) {}",
+                ctx()
+            );
         }
         Topo::Multi(_) if sc.crdt() => {
             prop_assert_eq!(

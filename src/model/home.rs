@@ -242,8 +242,9 @@ impl World<'_> {
             return false;
         }
         m.versions[r][k] = m.versions[home][k];
-        let src: Vec<u64> = m.vv[home][k * n..(k + 1) * n].to_vec();
-        m.vv[r][k * n..(k + 1) * n].copy_from_slice(&src);
+        let (lo, hi) = (k * 2 * n, (k + 1) * 2 * n);
+        let src: Vec<u64> = m.vv[home][lo..hi].to_vec();
+        m.vv[r][lo..hi].copy_from_slice(&src);
         true
     }
 }

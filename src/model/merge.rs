@@ -59,9 +59,14 @@ fn key_of<'a>(v: &Version, names: &'a [String]) -> (i64, &'a str, u64) {
     (v.ts, &names[v.origin as usize], v.seq)
 }
 
-/// Merges `w` into `local` (with its version vector `vv`) in region `here`.
+/// Merges `w` into `local` in region `here`. `vv` holds 2n entries for the
+/// key: the writes merged here per origin (`applied`), then the causal
+/// context of the region's state (`seen`: what the merged writes had seen).
+/// `causal` (home-region: one writer per key): a causally later write always
+/// replaces the current version, whatever the clocks say.
 pub fn merge(
     res: Resolution,
+    causal: bool,
     local: &mut Version,
     vv: &mut [u64],
     w: &Incoming,
@@ -69,22 +74,23 @@ pub fn merge(
     names: &[String],
 ) -> Merged {
     let o = w.origin as usize;
-    if vv[o] >= w.seq {
+    let (applied, seen) = vv.split_at_mut(vv.len() / 2);
+    if applied[o] >= w.seq {
         return Merged {
             duplicate: true,
             ..Merged::default()
         };
     }
-    let concurrent = local.id != 0 && w.vv[local.origin as usize] < local.seq;
-    let mut out = Merged {
-        concurrent,
-        ..Merged::default()
-    };
-    // Only what was applied here enters the vector: each origin's stream is
-    // FIFO, so vv[o] is exactly "o's writes to this key up to here were
-    // merged". (Merging the incoming vector would mark writes as merged that
-    // have not arrived yet, and a CRDT would then drop them.)
-    vv[o] = vv[o].max(w.seq);
+    // Only what was applied here enters `applied`: each origin's stream is
+    // FIFO, so applied[o] is exactly "o's writes to this key up to here were
+    // merged" (a CRDT counts each once). `seen` also takes what the write
+    // had seen, so a write that arrives after one that followed it is known
+    // to be older, not concurrent.
+    applied[o] = w.seq;
+    let obsolete = seen[o] >= w.seq;
+    for (s, &x) in seen.iter_mut().zip(w.vv) {
+        *s = (*s).max(x);
+    }
     let incoming = Version {
         id: w.id,
         ts: w.ts,
@@ -95,9 +101,24 @@ pub fn merge(
         count: local.count,
         xor: local.xor,
     };
+    if obsolete {
+        // Already overwritten here by a write that had seen it.
+        if res != Resolution::Lww {
+            local.count += 1;
+            local.xor ^= w.id;
+        }
+        return Merged::default();
+    }
+    let concurrent = local.id != 0 && w.vv[local.origin as usize] < local.seq;
+    let mut out = Merged {
+        concurrent,
+        ..Merged::default()
+    };
     match res {
         Resolution::Lww => {
-            let wins = local.id == 0 || lww_wins((w.ts, &names[o], w.seq), key_of(local, names));
+            let wins = local.id == 0
+                || (causal && !concurrent)
+                || lww_wins((w.ts, &names[o], w.seq), key_of(local, names));
             if wins {
                 if concurrent && local.origin == here && local.acked {
                     out.discarded = Some(local.true_us > w.true_us);
@@ -117,9 +138,12 @@ pub fn merge(
 }
 
 /// A local write in `here` at wall-clock `ts`: `false` when LWW rejects it
-/// because the current version carries a larger timestamp (a skewed clock).
+/// because the current version carries a larger timestamp (a skewed clock;
+/// never with `causal`: the home's own writes follow its current version).
+/// `vv` as for [`merge`].
 pub fn local_write(
     res: Resolution,
+    causal: bool,
     local: &mut Version,
     vv: &mut [u64],
     w: &Incoming,
@@ -127,12 +151,17 @@ pub fn local_write(
 ) -> bool {
     let o = w.origin as usize;
     if res == Resolution::Lww
+        && !causal
         && local.id != 0
         && !lww_wins((w.ts, &names[o], w.seq), key_of(local, names))
     {
         return false;
     }
-    vv[o] = vv[o].max(w.seq);
+    let (applied, seen) = vv.split_at_mut(vv.len() / 2);
+    applied[o] = applied[o].max(w.seq);
+    for (s, &x) in seen.iter_mut().zip(w.vv) {
+        *s = (*s).max(x);
+    }
     *local = Version {
         id: w.id,
         ts: w.ts,
@@ -170,10 +199,11 @@ mod tests {
     fn concurrent_writes_conflict_and_the_later_timestamp_wins_everywhere() {
         let n = names();
         // a writes 1 at ts 100 (seq 1), b writes 2 at ts 120 (seq 1); neither saw the other.
-        let (mut va, mut vva) = (Version::default(), vec![0, 0]);
-        let (mut vb, mut vvb) = (Version::default(), vec![0, 0]);
+        let (mut va, mut vva) = (Version::default(), vec![0; 4]);
+        let (mut vb, mut vvb) = (Version::default(), vec![0; 4]);
         assert!(local_write(
             Resolution::Lww,
+            false,
             &mut va,
             &mut vva,
             &inc(1, 100, 0, 1, &[1, 0]),
@@ -181,6 +211,7 @@ mod tests {
         ));
         assert!(local_write(
             Resolution::Lww,
+            false,
             &mut vb,
             &mut vvb,
             &inc(2, 120, 1, 1, &[0, 1]),
@@ -188,6 +219,7 @@ mod tests {
         ));
         let at_a = merge(
             Resolution::Lww,
+            false,
             &mut va,
             &mut vva,
             &inc(2, 120, 1, 1, &[0, 1]),
@@ -196,6 +228,7 @@ mod tests {
         );
         let at_b = merge(
             Resolution::Lww,
+            false,
             &mut vb,
             &mut vvb,
             &inc(1, 100, 0, 1, &[1, 0]),
@@ -210,15 +243,16 @@ mod tests {
         );
         assert_eq!(at_b.discarded, None);
         assert_eq!((va.id, vb.id), (2, 2));
-        assert_eq!(vva, vec![1, 1]);
+        assert_eq!(vva, vec![1, 1, 1, 1]);
     }
 
     #[test]
     fn a_write_that_saw_the_current_version_is_not_a_conflict() {
         let n = names();
-        let (mut vb, mut vvb) = (Version::default(), vec![0, 0]);
+        let (mut vb, mut vvb) = (Version::default(), vec![0; 4]);
         merge(
             Resolution::Lww,
+            false,
             &mut vb,
             &mut vvb,
             &inc(1, 100, 0, 1, &[1, 0]),
@@ -227,6 +261,7 @@ mod tests {
         );
         let m = merge(
             Resolution::Lww,
+            false,
             &mut vb,
             &mut vvb,
             &inc(3, 200, 0, 2, &[2, 0]),
@@ -238,6 +273,7 @@ mod tests {
         assert!(
             merge(
                 Resolution::Lww,
+                false,
                 &mut vb,
                 &mut vvb,
                 &inc(3, 200, 0, 2, &[2, 0]),
@@ -251,9 +287,10 @@ mod tests {
     #[test]
     fn a_skewed_clock_rejects_a_causally_later_local_write() {
         let n = names();
-        let (mut va, mut vva) = (Version::default(), vec![0, 0]);
+        let (mut va, mut vva) = (Version::default(), vec![0; 4]);
         merge(
             Resolution::Lww,
+            false,
             &mut va,
             &mut vva,
             &inc(1, 500, 1, 1, &[0, 1]),
@@ -263,6 +300,7 @@ mod tests {
         // a's clock is behind: its write at true 300 stamps 300 < 500.
         assert!(!local_write(
             Resolution::Lww,
+            false,
             &mut va,
             &mut vva,
             &inc(2, 300, 0, 1, &[1, 1]),
@@ -274,9 +312,10 @@ mod tests {
     #[test]
     fn crdt_counter_keeps_every_increment() {
         let n = names();
-        let (mut va, mut vva) = (Version::default(), vec![0, 0]);
+        let (mut va, mut vva) = (Version::default(), vec![0; 4]);
         local_write(
             Resolution::CrdtCounter,
+            false,
             &mut va,
             &mut vva,
             &inc(1, 100, 0, 1, &[1, 0]),
@@ -284,6 +323,7 @@ mod tests {
         );
         let m = merge(
             Resolution::CrdtCounter,
+            false,
             &mut va,
             &mut vva,
             &inc(2, 90, 1, 1, &[0, 1]),
@@ -298,16 +338,115 @@ mod tests {
     #[test]
     fn two_writes_of_one_region_in_one_microsecond_keep_commit_order() {
         let n = names();
-        let (mut va, mut vva) = (Version::default(), vec![0, 0]);
+        let (mut va, mut vva) = (Version::default(), vec![0; 4]);
         let w1 = inc(1, 100, 0, 1, &[1, 0]);
         let w2 = inc(2, 100, 0, 2, &[2, 0]);
-        assert!(local_write(Resolution::Lww, &mut va, &mut vva, &w1, &n));
-        assert!(local_write(Resolution::Lww, &mut va, &mut vva, &w2, &n));
+        assert!(local_write(
+            Resolution::Lww,
+            false,
+            &mut va,
+            &mut vva,
+            &w1,
+            &n
+        ));
+        assert!(local_write(
+            Resolution::Lww,
+            false,
+            &mut va,
+            &mut vva,
+            &w2,
+            &n
+        ));
         assert_eq!(va.id, 2);
         // Elsewhere, the same order wins.
-        let (mut vb, mut vvb) = (Version::default(), vec![0, 0]);
-        merge(Resolution::Lww, &mut vb, &mut vvb, &w1, 1, &n);
-        merge(Resolution::Lww, &mut vb, &mut vvb, &w2, 1, &n);
+        let (mut vb, mut vvb) = (Version::default(), vec![0; 4]);
+        merge(Resolution::Lww, false, &mut vb, &mut vvb, &w1, 1, &n);
+        merge(Resolution::Lww, false, &mut vb, &mut vvb, &w2, 1, &n);
         assert_eq!(vb.id, 2);
+    }
+
+    #[test]
+    fn a_write_arriving_after_one_that_saw_it_is_older_not_concurrent() {
+        let n = vec!["a".to_string(), "b".into(), "c".into()];
+        // c receives b's write (which had seen a's write 1) before a's write 1.
+        let (mut vc, mut vvc) = (Version::default(), vec![0; 6]);
+        let b1 = inc(2, 200, 1, 1, &[1, 1, 0]);
+        let a1 = inc(1, 100, 0, 1, &[1, 0, 0]);
+        assert!(!merge(Resolution::Lww, false, &mut vc, &mut vvc, &b1, 2, &n).concurrent);
+        let m = merge(Resolution::Lww, false, &mut vc, &mut vvc, &a1, 2, &n);
+        assert_eq!(m, Merged::default());
+        assert_eq!(vc.id, 2, "the later version stays");
+        // A CRDT still counts the older increment, once.
+        let (mut vk, mut vvk) = (Version::default(), vec![0; 6]);
+        merge(
+            Resolution::CrdtCounter,
+            false,
+            &mut vk,
+            &mut vvk,
+            &b1,
+            2,
+            &n,
+        );
+        merge(
+            Resolution::CrdtCounter,
+            false,
+            &mut vk,
+            &mut vvk,
+            &a1,
+            2,
+            &n,
+        );
+        assert!(
+            merge(
+                Resolution::CrdtCounter,
+                false,
+                &mut vk,
+                &mut vvk,
+                &a1,
+                2,
+                &n
+            )
+            .duplicate
+        );
+        assert_eq!(vk.count, 2);
+    }
+
+    #[test]
+    fn causal_order_beats_clocks_for_a_single_writer() {
+        let n = names();
+        let (mut va, mut vva) = (Version::default(), vec![0; 4]);
+        // The home's clock stepped back: its second write stamps earlier.
+        let w1 = inc(1, 500, 0, 1, &[1, 0]);
+        let w2 = inc(2, 300, 0, 2, &[2, 0]);
+        assert!(local_write(
+            Resolution::Lww,
+            true,
+            &mut va,
+            &mut vva,
+            &w1,
+            &n
+        ));
+        assert!(local_write(
+            Resolution::Lww,
+            true,
+            &mut va,
+            &mut vva,
+            &w2,
+            &n
+        ));
+        assert_eq!(va.id, 2);
+        let (mut vb, mut vvb) = (Version::default(), vec![0; 4]);
+        merge(Resolution::Lww, true, &mut vb, &mut vvb, &w1, 1, &n);
+        let m = merge(Resolution::Lww, true, &mut vb, &mut vvb, &w2, 1, &n);
+        assert_eq!((m.concurrent, vb.id), (false, 2));
+        // Without `causal` (multi-primary LWW) the clock decides.
+        assert!(!local_write(
+            Resolution::Lww,
+            false,
+            &mut vb,
+            &mut vvb,
+            &inc(3, 250, 1, 1, &[2, 1]),
+            &n
+        ));
     }
 }

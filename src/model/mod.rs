@@ -25,7 +25,7 @@ pub use links::Sampler;
 
 use crate::engine::{run, EventQueue, LoopStats, SimTime, StopReason, Streams};
 use crate::metrics::RunResult;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Topology};
 use world::World;
 
 /// Limits that keep a run bounded in events, simulated time and memory.
@@ -79,6 +79,17 @@ pub fn simulate(scenario: &Scenario, seed: u64, bounds: Bounds) -> Result<RunRes
         )
     } else {
         (keys * holders, "workload.keys x regions holding data")
+    };
+    // Multi-primary and home-region keep per region and key a version and
+    // two version vectors of one entry per region.
+    let (copies, what) = if scenario.replication.topology == Topology::SinglePrimary {
+        (copies, what)
+    } else {
+        let n = scenario.regions.len() as u64;
+        (
+            copies.max(keys * n * (1 + 2 * n)),
+            "workload.keys x regions x (1 + 2 x regions) (multi-primary version vectors)",
+        )
     };
     if copies > bounds.max_key_copies {
         return Err(SimError::Bound(format!(

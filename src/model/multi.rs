@@ -52,7 +52,11 @@ pub struct Multi {
     pub(super) streams: Vec<Stream>,
     /// Per region: per key its version, and its version vector (keys x n).
     pub(super) versions: Vec<Vec<Version>>,
+    /// Per key 2n entries: the writes merged per origin, then what the
+    /// region's version of the key had seen (its causal context).
     pub(super) vv: Vec<Vec<u64>>,
+    /// Home-region: one writer per key, so causal order decides, not clocks.
+    pub(super) causal: bool,
     /// Current clock offset per region (clock-skew faults change it).
     pub(super) offsets: Vec<i64>,
     pub(super) names: Vec<String>,
@@ -81,7 +85,8 @@ impl Multi {
             applied: vec![0; n * n],
             streams: vec![Stream::default(); n * n],
             versions: vec![vec![Version::default(); keys]; n],
-            vv: vec![vec![0; keys * n]; n],
+            vv: vec![vec![0; keys * 2 * n]; n],
+            causal: s.replication.topology == Topology::HomeRegion,
             offsets: s.regions.iter().map(|r| r.clock_offset_us).collect(),
             names: s.regions.iter().map(|r| r.name.clone()).collect(),
         })
@@ -90,8 +95,9 @@ impl Multi {
     /// Whether `region` has merged `origin`'s write `seq` to `key` (whatever
     /// won there): its version is not older than that write (stale reads).
     pub fn has_write(&self, region: RegionId, key: u32, origin: RegionId, seq: u64) -> bool {
+        // Merged it, or holds a version that had seen it.
         self.vv[region]
-            .get(key as usize * self.n + origin)
+            .get(key as usize * 2 * self.n + self.n + origin)
             .is_some_and(|&v| v >= seq)
     }
 
@@ -124,7 +130,8 @@ impl World<'_> {
         let (n, k) = (m.n, key as usize);
         let seq = m.logs[here].end() + 1;
         let ts = t as i64 + m.offsets[here];
-        let mut snap = m.vv[here][k * n..(k + 1) * n].to_vec();
+        // The write has seen everything the region's version had seen.
+        let mut snap = m.vv[here][k * 2 * n + n..(k + 1) * 2 * n].to_vec();
         snap[here] = seq;
         let w = Incoming {
             id,
@@ -138,8 +145,9 @@ impl World<'_> {
         let (res, names) = (m.res, std::mem::take(&mut m.names));
         let kept = local_write(
             res,
+            m.causal,
             &mut m.versions[here][k],
-            &mut m.vv[here][k * n..(k + 1) * n],
+            &mut m.vv[here][k * 2 * n..(k + 1) * 2 * n],
             &w,
             &names,
         );
@@ -342,8 +350,9 @@ impl World<'_> {
         let names = std::mem::take(&mut m.names);
         let merged = merge(
             m.res,
+            m.causal,
             &mut m.versions[to][k],
-            &mut m.vv[to][k * n..(k + 1) * n],
+            &mut m.vv[to][k * 2 * n..(k + 1) * 2 * n],
             &inc,
             to as u8,
             &names,
