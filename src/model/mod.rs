@@ -10,6 +10,7 @@ mod home;
 mod links;
 mod merge;
 mod multi;
+mod multi_end;
 mod quorum;
 mod reads;
 mod rejoin;
