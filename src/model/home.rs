@@ -211,7 +211,9 @@ impl World<'_> {
                 if r == home || !self.place.allowed(o.key, r) {
                     continue;
                 }
-                if !(self.plan.region_up_at(r, t) && self.plan.reachable_at(r, home, t)) {
+                // The home's data can flow to r (a one-way cut back does not matter).
+                let open = self.plan.path_up_during(home, r, t, t);
+                if !(self.plan.region_up_at(r, t) && open) {
                     done = false;
                     continue;
                 }

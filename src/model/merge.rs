@@ -109,16 +109,18 @@ pub fn merge(
         }
         return Merged::default();
     }
-    let concurrent = local.id != 0 && w.vv[local.origin as usize] < local.seq;
+    // With one writer per key (`causal`), a version the incoming write had
+    // not seen can only be an orphan of a deposed home (already counted as
+    // lost): the key's lineage replaces it, no conflict.
+    let concurrent = !causal && local.id != 0 && w.vv[local.origin as usize] < local.seq;
     let mut out = Merged {
         concurrent,
         ..Merged::default()
     };
     match res {
         Resolution::Lww => {
-            let wins = local.id == 0
-                || (causal && !concurrent)
-                || lww_wins((w.ts, &names[o], w.seq), key_of(local, names));
+            let wins =
+                local.id == 0 || causal || lww_wins((w.ts, &names[o], w.seq), key_of(local, names));
             if wins {
                 if concurrent && local.origin == here && local.acked {
                     out.discarded = Some(local.true_us > w.true_us);

@@ -95,9 +95,15 @@ impl Multi {
     /// Whether `region` has merged `origin`'s write `seq` to `key` (whatever
     /// won there): its version is not older than that write (stale reads).
     pub fn has_write(&self, region: RegionId, key: u32, origin: RegionId, seq: u64) -> bool {
-        // Merged it, or holds a version that had seen it.
+        // LWW: merged it, or holds a version that had seen it. A CRDT's value
+        // holds the write only once merged.
+        let seen = if self.res == Resolution::Lww {
+            self.n
+        } else {
+            0
+        };
         self.vv[region]
-            .get(key as usize * 2 * self.n + self.n + origin)
+            .get(key as usize * 2 * self.n + seen + origin)
             .is_some_and(|&v| v >= seq)
     }
 
@@ -189,6 +195,15 @@ impl World<'_> {
         {
             w.acked = true;
         }
+    }
+
+    /// Whether `origin`'s write `seq` was orphaned (home-region).
+    pub fn mp_is_void(&self, origin: RegionId, seq: u64) -> bool {
+        let Some(m) = &self.multi else { return false };
+        let log = &m.logs[origin];
+        seq.checked_sub(log.first)
+            .and_then(|i| log.writes.get(i as usize))
+            .is_some_and(|w| w.void)
     }
 
     /// Whether `origin`'s write `seq` carries data to `to`.

@@ -26,7 +26,11 @@ pub struct Quorum {
     acks: usize,
     /// `receipts[origin * n + peer]`: the origin's log position durably at peer.
     receipts: Vec<u64>,
-    /// Per origin, its held writes in log order.
+    /// Residency classes: one per rule, then the unpinned keys.
+    classes: usize,
+    /// Per (origin, class), its held writes in log order: each class has its
+    /// own quorum (its own replicas), as each range has its own Raft log, so
+    /// a pinned write waiting for its jurisdiction never holds up others.
     held: Vec<VecDeque<Held>>,
 }
 
@@ -37,10 +41,12 @@ impl Quorum {
             return None;
         }
         let n = s.regions.len();
+        let classes = s.residency.len() + 1;
         Some(Quorum {
             acks: r.acks.max(1) as usize,
             receipts: vec![0; n * n],
-            held: vec![VecDeque::new(); n],
+            classes,
+            held: vec![VecDeque::new(); n * classes],
         })
     }
 }
@@ -68,7 +74,8 @@ impl World<'_> {
         let Some(qs) = self.quorum.as_mut() else {
             return;
         };
-        qs.held[origin].push_back(Held {
+        let class = self.place.rule(key).unwrap_or(qs.classes - 1);
+        qs.held[origin * qs.classes + class].push_back(Held {
             seq,
             req,
             attempt,
@@ -122,8 +129,16 @@ impl World<'_> {
         self.hq_release(t, origin, q);
     }
 
-    /// Answers held writes of `origin` in log order while each has its receipts.
+    /// Answers held writes of `origin`, per class in log order, while each
+    /// has its receipts.
     fn hq_release(&mut self, t: u64, origin: RegionId, q: &mut EventQueue<Ev>) {
+        let classes = self.quorum.as_ref().map_or(0, |qs| qs.classes);
+        for c in 0..classes {
+            self.hq_release_queue(t, origin, origin * classes + c, q);
+        }
+    }
+
+    fn hq_release_queue(&mut self, t: u64, origin: RegionId, queue: usize, q: &mut EventQueue<Ev>) {
         let timeout = self.s.workload.request_timeout_us;
         let n = self.n;
         loop {
@@ -131,16 +146,23 @@ impl World<'_> {
                 return;
             };
             // Answers nobody waits for any more are dropped, unacknowledged.
-            while qs.held[origin]
+            while qs.held[queue]
                 .front()
                 .is_some_and(|h| h.commit_us + timeout < t)
             {
-                qs.held[origin].pop_front();
+                qs.held[queue].pop_front();
             }
-            let Some(&h) = qs.held[origin].front() else {
+            let Some(&h) = qs.held[queue].front() else {
                 return;
             };
             let acks = qs.acks;
+            if self.mp_is_void(origin, h.seq) {
+                // Orphaned when its key moved: never acknowledged.
+                if let Some(qs) = self.quorum.as_mut() {
+                    qs.held[queue].pop_front();
+                }
+                continue;
+            }
             let have = (0..n)
                 .filter(|&p| p != origin && self.place.allowed(h.key, p))
                 .filter(|&p| {
@@ -153,7 +175,7 @@ impl World<'_> {
                 return;
             }
             if let Some(qs) = self.quorum.as_mut() {
-                qs.held[origin].pop_front();
+                qs.held[queue].pop_front();
             }
             if self.reply_to(t, h.req, origin, true, Some(h.attempt), q) {
                 self.mp_mark_acked(origin, h.seq);
