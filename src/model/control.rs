@@ -333,7 +333,7 @@ impl World<'_> {
                     }
                 }
                 let writer = if self.home.is_some() {
-                    self.place.keys_homed_at(*region).next().is_some()
+                    self.homes_any(*region)
                 } else {
                     *region == self.primary && self.multi.is_none()
                 };

@@ -8,7 +8,6 @@ use crate::engine::{EventQueue, SimTime};
 use crate::metrics::{Kind, Loss};
 use crate::scenario::{RegionId, Topology};
 
-use super::routing::nearest_first;
 use super::world::{Ev, World};
 
 /// An orphaned key: regions whose version of it came from `from` past `cut`
@@ -38,7 +37,8 @@ impl HomeState {
 }
 
 impl World<'_> {
-    fn homes_any(&self, r: RegionId) -> bool {
+    /// Whether `r` is the home of any key now.
+    pub(super) fn homes_any(&self, r: RegionId) -> bool {
         self.place.keys_homed_at(r).next().is_some()
     }
 
@@ -50,8 +50,9 @@ impl World<'_> {
         let delay = f.promotion_delay_us;
         let unhealthy: Vec<bool> = (0..self.n).map(|r| h.is_unhealthy(r)).collect();
         for (r, &bad) in unhealthy.iter().enumerate() {
-            let Some(hs) = self.home.as_mut() else { return };
-            let pending = hs.pending[r];
+            let Some(pending) = self.home.as_ref().map(|hs| hs.pending[r]) else {
+                return;
+            };
             if bad && pending == 0 && self.homes_any(r) {
                 let hs = self.home.as_mut().expect("home state");
                 hs.token += 1;
@@ -86,9 +87,9 @@ impl World<'_> {
     fn new_home(&self, from: RegionId, mask: u64) -> Option<RegionId> {
         let h = self.health.as_ref()?;
         let m = self.multi.as_ref()?;
-        let all: Vec<RegionId> = (0..self.n).collect();
         let mut best: Option<RegionId> = None;
-        for r in nearest_first(self.s, from, &all) {
+        // Every region is a member in home-region: `prefs` is all of them, nearest first.
+        for &r in &self.prefs[from] {
             if r == from || mask >> r & 1 == 0 || h.is_unhealthy(r) {
                 continue;
             }

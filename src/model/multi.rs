@@ -38,6 +38,15 @@ impl OriginLog {
     fn end(&self) -> u64 {
         self.first + self.writes.len() as u64 - 1
     }
+
+    /// The write at log position `seq`, if still held.
+    fn get(&self, seq: u64) -> Option<&Write> {
+        self.writes.get(seq.checked_sub(self.first)? as usize)
+    }
+
+    fn get_mut(&mut self, seq: u64) -> Option<&mut Write> {
+        self.writes.get_mut(seq.checked_sub(self.first)? as usize)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -188,11 +197,7 @@ impl World<'_> {
 
     /// A held write (home-region sync) was acknowledged after its commit.
     pub fn mp_mark_acked(&mut self, origin: RegionId, seq: u64) {
-        let log = &mut self.mp().logs[origin];
-        if let Some(w) = seq
-            .checked_sub(log.first)
-            .and_then(|i| log.writes.get_mut(i as usize))
-        {
+        if let Some(w) = self.mp().logs[origin].get_mut(seq) {
             w.acked = true;
         }
     }
@@ -200,20 +205,15 @@ impl World<'_> {
     /// Whether `origin`'s write `seq` was orphaned (home-region).
     pub fn mp_is_void(&self, origin: RegionId, seq: u64) -> bool {
         let Some(m) = &self.multi else { return false };
-        let log = &m.logs[origin];
-        seq.checked_sub(log.first)
-            .and_then(|i| log.writes.get(i as usize))
-            .is_some_and(|w| w.void)
+        m.logs[origin].get(seq).is_some_and(|w| w.void)
     }
 
     /// Whether `origin`'s write `seq` carries data to `to`.
     fn mp_carries(&self, origin: RegionId, to: RegionId, seq: u64) -> bool {
         let Some(m) = &self.multi else { return false };
-        let log = &m.logs[origin];
-        let w = seq
-            .checked_sub(log.first)
-            .and_then(|i| log.writes.get(i as usize));
-        w.is_some_and(|w| !w.void && self.place.allowed(w.key, to))
+        m.logs[origin]
+            .get(seq)
+            .is_some_and(|w| !w.void && self.place.allowed(w.key, to))
     }
 
     fn mp_pump(&mut self, t: u64, origin: RegionId, peer: RegionId, q: &mut EventQueue<Ev>) {
