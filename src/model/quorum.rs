@@ -52,15 +52,6 @@ impl Quorum {
 }
 
 impl World<'_> {
-    /// Receipts needed for `key` written at `origin`: `acks`, or every other
-    /// region its residency allows when fewer (none: answered at commit).
-    fn hq_need(&self, key: u32, origin: RegionId, acks: usize) -> usize {
-        let others = (0..self.n)
-            .filter(|&r| r != origin && self.place.allowed(key, r))
-            .count();
-        acks.min(others)
-    }
-
     /// A home committed write `seq` of `key` for attempt `attempt` of
     /// request `req`; its answer waits for receipts.
     pub fn hq_hold(
@@ -163,15 +154,18 @@ impl World<'_> {
                 }
                 continue;
             }
-            let have = (0..n)
-                .filter(|&p| p != origin && self.place.allowed(h.key, p))
-                .filter(|&p| {
-                    self.quorum
-                        .as_ref()
-                        .is_some_and(|qs| qs.receipts[origin * n + p] >= h.seq)
-                })
-                .count();
-            if have < self.hq_need(h.key, origin, acks) {
+            // Needed: `acks`, or every other region the key's residency
+            // allows when fewer (none: answered at commit).
+            let Some(qs) = self.quorum.as_ref() else {
+                return;
+            };
+            let receipts = &qs.receipts[origin * n..(origin + 1) * n];
+            let (mut others, mut have) = (0, 0);
+            for p in (0..n).filter(|&p| p != origin && self.place.allowed(h.key, p)) {
+                others += 1;
+                have += usize::from(receipts[p] >= h.seq);
+            }
+            if have < acks.min(others) {
                 return;
             }
             if let Some(qs) = self.quorum.as_mut() {
