@@ -88,6 +88,13 @@ pub fn merge(
     // to be older, not concurrent.
     applied[o] = w.seq;
     let obsolete = seen[o] >= w.seq;
+    // Concurrent (metrics.md): the region had not seen the write, and the
+    // write had not seen something in the region's causal context for the
+    // key. Only the vectors decide, never the value, so every resolver counts
+    // the same meetings. With one writer per key (`causal`), a version the
+    // write had not seen can only be an orphan of a deposed home (already
+    // counted as lost): the key's lineage replaces it, no conflict.
+    let concurrent = !causal && !obsolete && seen.iter().zip(w.vv).any(|(s, x)| s > x);
     for (s, &x) in seen.iter_mut().zip(w.vv) {
         *s = (*s).max(x);
     }
@@ -109,10 +116,8 @@ pub fn merge(
         }
         return Merged::default();
     }
-    // With one writer per key (`causal`), a version the incoming write had
-    // not seen can only be an orphan of a deposed home (already counted as
-    // lost): the key's lineage replaces it, no conflict.
-    let concurrent = !causal && local.id != 0 && w.vv[local.origin as usize] < local.seq;
+    // The current value vanishes unseen when the write had not seen it.
+    let unseen = !causal && local.id != 0 && w.vv[local.origin as usize] < local.seq;
     let mut out = Merged {
         concurrent,
         ..Merged::default()
@@ -122,7 +127,7 @@ pub fn merge(
             let wins =
                 local.id == 0 || causal || lww_wins((w.ts, &names[o], w.seq), key_of(local, names));
             if wins {
-                if concurrent && local.origin == here && local.acked {
+                if unseen && local.origin == here && local.acked {
                     out.discarded = Some(local.true_us > w.true_us);
                 }
                 *local = incoming;
