@@ -3,6 +3,7 @@
 mod budgets;
 mod build;
 mod histogram;
+pub mod invariants;
 mod ranges;
 mod recorder;
 mod result;
