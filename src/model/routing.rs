@@ -2,7 +2,7 @@
 //! announced region, as the client's routes see it), or client-side failover
 //! (endpoints in order, backoff between attempts, the last good one remembered).
 
-use rand::Rng;
+use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use crate::engine::{Streams, Subsystem};
@@ -138,8 +138,8 @@ impl ClientSide {
             .min(b.cap_us);
         match b.jitter {
             Jitter::None => v,
-            Jitter::Full => self.rng.gen_range(0..=v),
-            Jitter::Equal => self.rng.gen_range(v / 2..=v),
+            Jitter::Full => self.rng.random_range(0..=v),
+            Jitter::Equal => self.rng.random_range(v / 2..=v),
         }
     }
 
