@@ -110,10 +110,18 @@ fn stale_resolvers_make_the_tail_not_the_median() {
     let d = first_at(&honest, unhealthy("a")).unwrap() - 60_000_000;
     // Honest: everyone within detection + TTL (+ a write gap).
     assert!(h.rto_us.unwrap() <= d + 61_000_000);
-    // 10 of 100 clients are stale: p99 and max lie in [D + extra, D + TTL + extra].
+    // Each client is stale with probability 0.1 (about 10 of 100), and a stale
+    // client's cache refreshes every TTL + extra = 180 s at a uniform phase, so it
+    // moves within [D, D + TTL + extra] after the flip (the honest ones within
+    // [D, D + TTL]). Hence: p99 and max never beyond D + TTL + extra (+ a write gap);
+    // the max beyond every honest client (it fails only if all ~10 stale clients
+    // refreshed within TTL of the flip: about (1/3)^10). (An earlier version also
+    // required p99 >= D + extra: that holds only when the second-latest stale
+    // client's phase lands in the last third, false for 7 of seeds 0..40.)
     for v in [s.rto_p99_us.unwrap(), s.rto_us.unwrap()] {
-        assert!((d + 120_000_000..=d + 181_000_000).contains(&v), "{v}");
+        assert!(v <= d + 181_000_000, "{v}");
     }
+    assert!(s.rto_us.unwrap() > d + 61_000_000, "{:?}", s.rto_us);
     // The median moves by much less than the extra (the honest 90% hold it).
     let shift = s.rto_p50_us.unwrap().abs_diff(h.rto_p50_us.unwrap());
     assert!(shift < 15_000_000, "median moved {shift}");

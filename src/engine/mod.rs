@@ -1,10 +1,12 @@
 //! The engine: virtual time, the event queue, seeded RNG streams, the run loop.
 //! It knows nothing of regions.
 
+pub mod dist;
 pub mod queue;
 pub mod rng;
 pub mod sim;
 pub mod time;
+mod ziggurat_tables;
 
 pub use queue::{EventQueue, LaneId};
 pub use rng::{Streams, Subsystem};

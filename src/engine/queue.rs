@@ -184,17 +184,17 @@ mod tests {
 
     #[test]
     fn matches_a_sorted_reference() {
-        use rand::{Rng, SeedableRng};
+        use rand::{RngExt, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         let mut q = EventQueue::new();
         let lanes: Vec<_> = (0..4).map(|_| q.add_lane()).collect();
         let mut tails = [0u64; 4];
         let mut reference = Vec::new();
         for i in 0..5000u64 {
-            let t = rng.gen_range(0..1000u64);
-            if rng.gen_bool(0.5) {
-                let l = rng.gen_range(0..4);
-                let t = tails[l] + rng.gen_range(0..3);
+            let t = rng.random_range(0..1000u64);
+            if rng.random_bool(0.5) {
+                let l = rng.random_range(0..4);
+                let t = tails[l] + rng.random_range(0..3);
                 tails[l] = t;
                 q.push_lane(lanes[l], SimTime(t), i);
                 reference.push((t, i));

@@ -44,7 +44,7 @@ impl Streams {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::Rng;
+    use rand::RngExt;
 
     #[test]
     fn streams_are_reproducible_and_independent() {
@@ -53,12 +53,12 @@ mod tests {
         let mut r1 = s.stream(Subsystem::Links, 3);
         let mut r2 = s.stream(Subsystem::Links, 3);
         let mut r3 = s.stream(Subsystem::Links, 4);
-        let x: Vec<u64> = a.iter().map(|_| r1.gen()).collect();
-        let y: Vec<u64> = a.iter().map(|_| r2.gen()).collect();
-        let z: Vec<u64> = a.iter().map(|_| r3.gen()).collect();
+        let x: Vec<u64> = a.iter().map(|_| r1.random()).collect();
+        let y: Vec<u64> = a.iter().map(|_| r2.random()).collect();
+        let z: Vec<u64> = a.iter().map(|_| r3.random()).collect();
         assert_eq!(x, y);
         assert_ne!(x, z);
         let mut other_seed = Streams::new(43).stream(Subsystem::Links, 3);
-        assert_ne!(x[0], other_seed.gen::<u64>());
+        assert_ne!(x[0], other_seed.random::<u64>());
     }
 }

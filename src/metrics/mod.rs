@@ -4,6 +4,7 @@ mod budgets;
 mod build;
 mod happening;
 mod histogram;
+pub mod invariants;
 mod ranges;
 mod recorder;
 mod result;

@@ -171,7 +171,12 @@ impl Recorder {
         stale: bool,
     ) {
         let b = self.bucket(issue_us);
-        if let Some(slot) = self.requests[client_region].get_mut(b) {
+        let slot = self.requests[client_region].get_mut(b);
+        debug_assert!(
+            slot.as_ref().is_some_and(|s| s.0 < s.1),
+            "a read answered in a second where none was issued"
+        );
+        if let Some(slot) = slot {
             slot.0 += 1;
         }
         self.reads_ok += 1;

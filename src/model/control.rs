@@ -1,7 +1,7 @@
 //! The control plane: health probes, the failover decision, promotion, DNS
 //! answers, and reactions to faults starting and ending.
 
-use rand::Rng;
+use rand::RngExt;
 
 use crate::engine::{EventQueue, SimTime, Streams, Subsystem};
 use crate::metrics::{FaultWhat, Happening, Move};
@@ -26,7 +26,7 @@ impl World<'_> {
         let interval = f.health_check.interval_us.max(1);
         for (i, (target, slot, _)) in h.loops().into_iter().enumerate() {
             let mut rng = streams.stream(Subsystem::Health, PHASE_ENTITY + i as u32);
-            let phase = rng.gen_range(0..interval);
+            let phase = rng.random_range(0..interval);
             q.push(
                 SimTime(phase),
                 Ev::Probe {

@@ -1,7 +1,7 @@
 //! DNS routing: the answer the resolvers give over time, and each client's
 //! cache, which expires at its own offset (TTL-ignoring clients keep it longer).
 
-use rand::Rng;
+use rand::RngExt;
 
 use crate::engine::{Streams, Subsystem};
 use crate::scenario::{Dns as DnsConfig, RegionId};
@@ -38,14 +38,14 @@ impl Dns {
         let caches = (0..regions.len())
             .map(|_| match config {
                 Some(c) => {
-                    let stale = c.stale_fraction > 0.0 && rng.gen::<f64>() < c.stale_fraction;
+                    let stale = c.stale_fraction > 0.0 && rng.random::<f64>() < c.stale_fraction;
                     let period = if stale {
                         c.ttl_us.saturating_add(c.stale_extra_us)
                     } else {
                         c.ttl_us
                     };
                     let phase = if period > 0 {
-                        rng.gen_range(0..period)
+                        rng.random_range(0..period)
                     } else {
                         0
                     };

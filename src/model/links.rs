@@ -1,9 +1,9 @@
 //! Links: latency samplers and the FIFO, bandwidth-limited replication stream
 //! state of each link direction.
 
-use rand::Rng;
+use crate::engine::dist::{Distribution, LogNormal, Normal};
+use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, LogNormal, Normal};
 
 use crate::engine::{Streams, Subsystem};
 use crate::scenario::{LatencyDist, RegionId, Scenario};
@@ -12,8 +12,8 @@ use crate::scenario::{LatencyDist, RegionId, Scenario};
 #[derive(Clone, Debug)]
 pub enum Sampler {
     Constant(u64),
-    Normal(Normal<f64>),
-    LogNormal(LogNormal<f64>),
+    Normal(Normal),
+    LogNormal(LogNormal),
     Uniform(u64, u64),
 }
 
@@ -40,8 +40,8 @@ impl Sampler {
                 }
             }
             LatencyDist::LogNormal { median_us, p99_us } => {
-                let mu = (median_us.max(1) as f64).ln();
-                let sigma = ((p99_us.max(1) as f64).ln() - mu) / Z99;
+                let mu = libm::log(median_us.max(1) as f64);
+                let sigma = (libm::log(p99_us.max(1) as f64) - mu) / Z99;
                 match LogNormal::new(mu, sigma) {
                     Ok(l) if sigma > 0.0 => Sampler::LogNormal(l),
                     _ => Sampler::Constant(median_us),
@@ -60,7 +60,7 @@ impl Sampler {
                 if lo >= hi {
                     *lo
                 } else {
-                    rng.gen_range(*lo..=*hi)
+                    rng.random_range(*lo..=*hi)
                 }
             }
         }

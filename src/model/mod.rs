@@ -118,6 +118,7 @@ pub fn simulate(scenario: &Scenario, seed: u64, bounds: Bounds) -> Result<RunRes
 
 /// Invariants every run must satisfy; a breach is a simulator bug (exit 3).
 fn check_invariants(r: &RunResult) -> Result<(), SimError> {
+    crate::metrics::invariants::check(r).map_err(SimError::Invariant)?;
     let m = &r.report.metrics;
     if m.lost_writes > m.acknowledged_writes {
         return Err(SimError::Invariant(format!(

@@ -3,7 +3,7 @@
 //! (endpoints in order, backoff between attempts, the last good one remembered).
 //! [`Router`] owns the mechanism in force and is the one routing dispatch.
 
-use rand::Rng;
+use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use crate::engine::{Streams, Subsystem};
@@ -207,8 +207,8 @@ impl ClientSide {
             .min(b.cap_us);
         match b.jitter {
             Jitter::None => v,
-            Jitter::Full => self.rng.gen_range(0..=v),
-            Jitter::Equal => self.rng.gen_range(v / 2..=v),
+            Jitter::Full => self.rng.random_range(0..=v),
+            Jitter::Equal => self.rng.random_range(v / 2..=v),
         }
     }
 

@@ -2,9 +2,9 @@
 //! each write, and which key it writes; reads are a second arrival process of
 //! the same kind on their own random stream.
 
-use rand::Rng;
+use crate::engine::dist::{Distribution, Exp, Zipf};
+use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, Exp, Zipf};
 
 use crate::engine::{Streams, Subsystem, US_PER_SEC};
 use crate::scenario::{Arrival, KeyDist, RegionId, Scenario};
@@ -19,7 +19,7 @@ pub struct Client {
 pub struct Workload {
     rng: ChaCha8Rng,
     arrival: Arrival,
-    exp: Option<Exp<f64>>,
+    exp: Option<Exp>,
     /// Constant arrivals: the k-th write at floor(k * 1e6 / rate) µs.
     rate: f64,
     issued: u64,
@@ -31,7 +31,7 @@ pub struct Workload {
     first_client: Vec<u32>,
     counts: Vec<u32>,
     keys: u32,
-    zipf: Option<Zipf<f64>>,
+    zipf: Option<Zipf>,
     pub clients: Vec<Client>,
 }
 
@@ -141,14 +141,14 @@ impl Workload {
         let pop = match self.arrival {
             Arrival::Constant => self.next_in_turn(),
             Arrival::Poisson => {
-                let u: f64 = self.rng.gen();
+                let u: f64 = self.rng.random();
                 self.cum_share.iter().position(|&c| u < c).unwrap_or(last)
             }
         };
-        let client = self.first_client[pop] + self.rng.gen_range(0..self.counts[pop]);
+        let client = self.first_client[pop] + self.rng.random_range(0..self.counts[pop]);
         let key = match &self.zipf {
             Some(z) => (z.sample(&mut self.rng) as u32).clamp(1, self.keys) - 1,
-            None => self.rng.gen_range(0..self.keys),
+            None => self.rng.random_range(0..self.keys),
         };
         WriteSpec { client, key }
     }

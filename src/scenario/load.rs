@@ -86,7 +86,7 @@ fn json_error(path: &str, e: &serde_json::Error) -> ScenarioError {
 fn dto_direct(text: &str, format: Format) -> Result<ScenarioDto, ScenarioError> {
     match format {
         Format::Toml => {
-            let de = toml::Deserializer::new(text);
+            let de = toml::Deserializer::parse(text).map_err(|e| toml_error(text, ".", &e))?;
             serde_path_to_error::deserialize(de)
                 .map_err(|e| toml_error(text, &e.path().to_string(), e.inner()))
         }
