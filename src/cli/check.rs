@@ -255,7 +255,7 @@ fn compare_baseline(
         seed: b.seed,
         scenario_changed: !b.scenario_sha256.is_empty()
             && b.scenario_sha256 != scenario.source_sha256,
-        rows: compare(b, &current.report),
+        rows: compare(b, &current.report, crate::metrics::Tolerance::EXACT),
     });
 }
 

@@ -2,16 +2,22 @@
 
 mod budgets;
 mod build;
+pub mod catalogue;
+mod format;
 mod histogram;
 mod ranges;
 mod recorder;
 mod result;
 mod rto;
+mod sample;
 
 pub use budgets::*;
 pub use build::{build, Facts};
+pub use catalogue::{metric, Metric, Tolerance, Unit, CATALOGUE};
+pub use format::{fmt_duration_ms, fmt_ratio};
 pub use histogram::Histogram;
 pub use ranges::{RangeFigures, RangeInfo, RangeTracker};
 pub use recorder::{Kind, Loss, Outcome, Recorder, Window};
 pub use result::*;
 pub use rto::RtoTracker;
+pub use sample::Sample;

@@ -7,8 +7,8 @@
 //! value, and a percentile that lands on it is `null`.
 
 use super::grid::Params;
-use super::row::{Sample, METRICS};
 use super::Row;
+use crate::metrics::Sample;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
@@ -98,11 +98,10 @@ pub fn point_stats(rows: &[Row], points: &[Params]) -> Vec<PointStats> {
                 .filter(|r| !r.budgets_breached.is_empty())
                 .count(),
             metrics: Spreads(
-                METRICS
-                    .iter()
+                crate::metrics::catalogue::columns()
                     .map(|m| {
-                        let values = rows.iter().map(|r| (m.get)(&r.metrics)).collect();
-                        (m.key, Spread::of(values))
+                        let values = rows.iter().filter_map(|r| r.metrics.get(m.name)).collect();
+                        (m.column.unwrap_or(m.name), Spread::of(values))
                     })
                     .collect(),
             ),
