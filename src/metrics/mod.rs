@@ -5,6 +5,7 @@ mod build;
 pub mod catalogue;
 mod format;
 mod histogram;
+pub mod percentile;
 mod ranges;
 mod recorder;
 mod result;

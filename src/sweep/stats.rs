@@ -15,9 +15,7 @@ use serde::{Serialize, Serializer};
 /// The nearest-rank `pct`-th percentile of `sorted` (ascending, as by
 /// [`Sample::total_cmp`]); `Unbounded` for an empty slice.
 pub fn nearest_rank(sorted: &[Sample], pct: u32) -> Sample {
-    let n = sorted.len();
-    let rank = (pct as usize * n).div_ceil(100).max(1);
-    sorted.get(rank - 1).copied().unwrap_or(Sample::Unbounded)
+    crate::metrics::percentile::percentile_of(sorted, pct).unwrap_or(Sample::Unbounded)
 }
 
 /// One metric's spread over the seeds of a point.
