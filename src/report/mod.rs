@@ -12,6 +12,7 @@ mod html;
 mod json;
 mod junit;
 mod markdown;
+mod palette;
 mod rows;
 mod sweep_charts;
 mod sweep_frontier;
