@@ -208,6 +208,31 @@ impl Tolerance {
         relative: 0.0,
         resolutions: 0.0,
     };
+
+    /// Reads `--tolerance`: a percentage (`"1%"`, `"0.5%"`) or a fraction
+    /// (`"0.01"`) of the earlier value, plus one unit of each metric's
+    /// resolution; `"0"` (or `"0%"`) is exact, without the resolution.
+    pub fn parse(text: &str) -> Result<Tolerance, String> {
+        let t = text.trim();
+        let (number, scale) = match t.strip_suffix('%') {
+            Some(n) => (n.trim(), 0.01),
+            None => (t, 1.0),
+        };
+        let bad = || {
+            format!("`{text}` is not a tolerance: give a percentage such as 1% or 0.5%, a fraction such as 0.01, or 0 for exact")
+        };
+        let v: f64 = number.parse().map_err(|_| bad())?;
+        if !v.is_finite() || v < 0.0 {
+            return Err(bad());
+        }
+        if v == 0.0 {
+            return Ok(Tolerance::EXACT);
+        }
+        Ok(Tolerance {
+            relative: v * scale,
+            resolutions: 1.0,
+        })
+    }
 }
 
 /// The metric named `name`.

@@ -100,6 +100,18 @@ fn every_json_path_is_in_report_json_with_the_read_value() {
 }
 
 #[test]
+fn tolerance_parses_percent_fraction_and_zero() {
+    assert_eq!(Tolerance::parse("1%"), Ok(Tolerance::DEFAULT));
+    assert_eq!(Tolerance::parse("0.01"), Ok(Tolerance::DEFAULT));
+    assert_eq!(Tolerance::parse("0"), Ok(Tolerance::EXACT));
+    assert_eq!(Tolerance::parse("0%"), Ok(Tolerance::EXACT));
+    assert_eq!(Tolerance::parse("5%").map(|t| t.relative), Ok(0.05));
+    for bad in ["", "-1%", "x", "1%%", "NaN", "inf"] {
+        assert!(Tolerance::parse(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
 fn worse_respects_direction_and_tolerance() {
     let (rto, avail) = (
         metric("rto").expect("rto"),
