@@ -20,6 +20,12 @@ pub fn evaluate(budgets: &[Budget], metrics: &Metrics) -> Vec<BudgetOutcome> {
                 metric: b.metric.name.to_string(),
                 limit: b.limit_text.clone(),
                 actual: b.metric.show(measured),
+                limit_value: match b.limit {
+                    BudgetLimit::DurationUs(v) | BudgetLimit::Count(v) => Sample::Int(v),
+                    BudgetLimit::Ratio(r) => Sample::Ratio(r),
+                },
+                actual_value: measured,
+                unit: b.metric.unit.json_name(),
                 ok: holds(measured, b.limit, b.metric.is_floor()),
             }
         })
@@ -171,6 +177,26 @@ mod tests {
         assert!(!out[0].ok);
         assert!(!out[1].ok);
         assert!(out[2].ok, "an exact limit holds");
+    }
+
+    #[test]
+    fn outcomes_carry_numbers_and_unit() {
+        let b = [
+            budget("rto", BudgetLimit::DurationUs(120_000_000), "2m"),
+            budget("availability", BudgetLimit::Ratio(0.999), "0.999"),
+        ];
+        let out = evaluate(&b, &metrics());
+        let json = serde_json::to_string(&out).unwrap_or_default();
+        assert_eq!(
+            json,
+            "[{\"metric\":\"rto\",\"limit\":\"2m\",\"actual\":\"89.5s\",\"limit_value\":120000000,\
+             \"actual_value\":89500000,\"unit\":\"us\",\"ok\":true},\
+             {\"metric\":\"availability\",\"limit\":\"0.999\",\"actual\":\"0.9987\",\"limit_value\":0.999,\
+             \"actual_value\":0.9987,\"unit\":\"share\",\"ok\":false}]"
+        );
+        let mut m = metrics();
+        m.rto_us = None;
+        assert_eq!(evaluate(&b[..1], &m)[0].actual_value, Sample::Unbounded);
     }
 
     #[test]

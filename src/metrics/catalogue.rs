@@ -142,9 +142,10 @@ impl Metric {
         super::format::show(self.unit, s)
     }
 
-    /// The figure as tables show it (`"89.500s"`, `"3.200ms"`, `"50"`).
+    /// The figure for people: pages, tables, the terminal (`"1m 29.5s"`,
+    /// `"36,022"`, `"99.87% (2 nines)"`).
     pub fn cell(&self, s: Sample) -> String {
-        super::format::cell(self.display, s)
+        super::format::human(self.unit, s)
     }
 
     /// Its key in a sweep row (the column name, else the metric name).

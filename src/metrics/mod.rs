@@ -15,7 +15,10 @@ mod sample;
 pub use budgets::*;
 pub use build::{build, Facts};
 pub use catalogue::{metric, Metric, Tolerance, Unit, CATALOGUE};
-pub use format::{fmt_duration_ms, fmt_ratio};
+pub use format::{
+    fmt_duration_ms, fmt_ratio, human, human_bytes, human_count, human_duration, human_money,
+    human_share,
+};
 pub use histogram::Histogram;
 pub use ranges::{RangeFigures, RangeInfo, RangeTracker};
 pub use recorder::{Kind, Loss, Outcome, Recorder, Window};

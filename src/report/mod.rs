@@ -74,8 +74,3 @@ pub(crate) fn secs_plain(us: u64) -> String {
     let s = crate::engine::time::fmt_secs(us);
     s.trim_end_matches('s').to_string()
 }
-
-/// Milliseconds with microsecond precision: `3.200ms`.
-pub(crate) fn fmt_ms(us: u64) -> String {
-    format!("{}.{:03}ms", us / 1000, us % 1000)
-}

@@ -3,7 +3,6 @@
 
 use super::common::*;
 use crate::metrics::RunResult;
-use crate::report::fmt_ms;
 use crate::report::palette::{self, BLUE, BLUISH_GREEN, ORANGE, VERMILLION};
 use plotters::prelude::*;
 
@@ -35,7 +34,7 @@ pub fn latency_svg(result: &RunResult) -> String {
     }
     for (name, us, c) in markers {
         legend.push((
-            format!("{name} {}", fmt_ms(us)),
+            format!("{name} {}", crate::metrics::human_duration(us)),
             Key::Dashed(c.stroke_width(2)),
         ));
     }
@@ -89,8 +88,8 @@ mod tests {
             "ms, log scale",
             "writes at or below (%)",
             "share of acknowledged writes",
-            "p99 3.200ms",
-            "max 9.000ms",
+            "p99 3.2ms",
+            "max 9ms",
         ] {
             assert!(svg.contains(s), "missing {s}");
         }

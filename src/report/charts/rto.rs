@@ -3,7 +3,7 @@
 //! then the total.
 
 use super::common::*;
-use crate::metrics::{fmt_duration_ms, Incident, RunResult};
+use crate::metrics::{human_duration, Incident, RunResult};
 use crate::report::palette::{BLUE, GREY_90, ORANGE, SKY_BLUE, VERMILLION};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -136,7 +136,7 @@ pub fn rto_svg(result: &RunResult) -> String {
             rect.set_margin(6, 6, 0, 0);
             chart.draw_series(std::iter::once(rect))?;
             chart.draw_series(std::iter::once(Text::new(
-                fmt_duration_ms(b - a),
+                human_duration(b - a),
                 (b as f64 / 1e6 + x_max * 0.005, SegmentValue::CenterOf(y)),
                 text.clone(),
             )))?;
@@ -160,7 +160,7 @@ mod tests {
             "#1 RTO total",
             "\n1m\n",
             "\n29.5s\n",
-            "\n89.5s\n",
+            "\n1m 29.5s\n",
             "time since the incident started (s)",
             "client retry tail",
         ] {
