@@ -4,6 +4,7 @@ mod budgets;
 mod build;
 pub mod catalogue;
 mod format;
+mod happening;
 mod histogram;
 pub mod percentile;
 mod ranges;
@@ -19,9 +20,10 @@ pub use format::{
     fmt_duration_ms, fmt_ratio, human, human_bytes, human_count, human_duration, human_money,
     human_share,
 };
+pub use happening::{Bound, FaultWhat, Happening, Kind, Move, RejoinOutcome};
 pub use histogram::Histogram;
 pub use ranges::{RangeFigures, RangeInfo, RangeTracker};
-pub use recorder::{Kind, Loss, Outcome, Recorder, Window};
+pub use recorder::{Loss, Outcome, Recorder, Window};
 pub use result::*;
 pub use rto::RtoTracker;
 pub use sample::Sample;

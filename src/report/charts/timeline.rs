@@ -2,7 +2,7 @@
 //! shaded, failover steps (decision, promotion, DNS change) as vertical lines.
 
 use super::common::*;
-use crate::metrics::{RunResult, Series};
+use crate::metrics::{Kind, RunResult, Series};
 use crate::report::palette::{BLUISH_GREEN, DARK_PURPLE, REDDISH_PURPLE};
 use plotters::prelude::*;
 
@@ -11,10 +11,10 @@ const TITLE: &str = "Success rate of requests per client region";
 /// The failover steps marked on the chart: timeline kind, legend text, colour
 /// and line width (a decision and its DNS change often coincide: the wider
 /// line stays visible under the narrower one).
-const STEPS: [(&str, &str, RGBColor, u32); 3] = [
-    ("decision", "failover decided", DARK_PURPLE, 5),
-    ("promotion", "new primary takes writes", BLUISH_GREEN, 2),
-    ("dns", "DNS answer changes", REDDISH_PURPLE, 2),
+const STEPS: [(Kind, &str, RGBColor, u32); 3] = [
+    (Kind::Decision, "failover decided", DARK_PURPLE, 5),
+    (Kind::Promotion, "new primary takes writes", BLUISH_GREEN, 2),
+    (Kind::Dns, "DNS answer changes", REDDISH_PURPLE, 2),
 ];
 
 /// The chart as SVG text (deterministic bytes).
