@@ -274,17 +274,27 @@ fn worse_than_baseline_is_flagged_and_missing_baseline_is_not_fatal() {
     assert!(text(&out.stdout).contains("not compared"));
 }
 
+/// Every shipped scenario holds its budgets, and an identical run never
+/// regresses against its own baseline (the shipped reports/, which a fresh
+/// run reproduces byte for byte), even with no tolerance at all.
 #[test]
-fn shipped_scenarios_pass_check() {
+fn shipped_scenarios_pass_check_and_match_their_baseline() {
     let d = temp("shipped");
-    let out = regionsim(&["check", "scenarios", "--out", d.to_str().unwrap()]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
+    let out = regionsim(&[
+        "check",
+        "scenarios",
+        "--baseline",
+        "reports",
+        "--tolerance",
+        "0",
+        "--out",
+        d.to_str().unwrap(),
+    ]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(!stdout.contains("WORSE"), "{stdout}");
+    assert!(!stdout.contains("not compared"), "{stdout}");
+    assert!(stdout.contains("; 0 regressions;"), "{stdout}");
 }
 
 #[test]

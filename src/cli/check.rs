@@ -5,7 +5,7 @@ use super::output::progress_bar;
 use super::output::{collect_scenarios, report_dir, write_atomic};
 use super::run::write_reports;
 use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
-use crate::metrics::{BudgetOutcome, Metrics, RunResult};
+use crate::metrics::{BudgetOutcome, Metrics, RunResult, Tolerance};
 use crate::report::{
     check_text, compare, junit_xml, parse_baseline, Baseline, BaselineCheck, BudgetRuns, Problem,
     ScenarioCheck,
@@ -32,6 +32,12 @@ pub struct CheckArgs {
     /// by `regionsim run --out DIR`. A headline metric that got worse fails.
     #[arg(long, value_name = "DIR")]
     pub baseline: Option<PathBuf>,
+    /// How much worse than the baseline a metric may get before it fails: a
+    /// percentage (or fraction) of the baseline value plus one unit of the
+    /// metric's resolution (1 ms, 1 write, 0.000001 of availability); 0 = exact.
+    /// An identical run never regresses, whatever the tolerance.
+    #[arg(long, value_name = "PCT", default_value = "1%", value_parser = Tolerance::parse)]
+    pub tolerance: Tolerance,
     /// Folder for each scenario's run files (its own seed, or the first of --seeds).
     #[arg(long, value_name = "DIR", default_value = "reports")]
     pub out: PathBuf,
@@ -185,7 +191,8 @@ fn check_one(
         }
     }
     if let Some((path, b)) = baseline {
-        compare_baseline(path, &b, &scenario, &label, &mut full, &mut c);
+        let base = (path, &b, args.tolerance);
+        compare_baseline(base, &scenario, &label, &mut full, &mut c);
     }
     if let Some(result) = full.iter().find(|r| r.report.seed == report_seed) {
         let dir = report_dir(&args.out, &scenario.name);
@@ -231,8 +238,7 @@ fn read_baseline(
 /// Compares the run of the baseline's seed (run now if it was not among the
 /// checked seeds) with the baseline.
 fn compare_baseline(
-    path: String,
-    b: &Baseline,
+    (path, b, tolerance): (String, &Baseline, Tolerance),
     scenario: &Scenario,
     label: &str,
     full: &mut Vec<RunResult>,
@@ -255,7 +261,7 @@ fn compare_baseline(
         seed: b.seed,
         scenario_changed: !b.scenario_sha256.is_empty()
             && b.scenario_sha256 != scenario.source_sha256,
-        rows: compare(b, &current.report),
+        rows: compare(b, &current.report, tolerance),
     });
 }
 

@@ -87,11 +87,11 @@ Examples:
   regionsim check scenarios/ --seeds 1..20 --junit junit.xml --baseline main-reports
     each budget must hold on all 20 seeds (run in parallel); prints the worst seed
     per budget with `regionsim run FILE --seed N` to reproduce it, and p50/p95/p99/max
-    over the seeds; writes JUnit XML; flags every headline metric (rpo, rto, rto_p99,
-    lost_writes, failed_writes, availability, write_latency_p99, divergent_keys,
-    conflicts, lww_discarded) worse than in main-reports/<name>/report.json (as
-    written by `regionsim run --out main-reports`); a missing baseline is reported
-    and skipped
+    over the seeds; writes JUnit XML; flags every metric of the catalogue (rpo, rto,
+    lost_writes, availability, write latency, ...) that got worse than in
+    main-reports/<name>/report.json (as written by `regionsim run --out
+    main-reports`) by more than --tolerance (default 1% and one unit of the
+    metric's resolution); a missing baseline is reported and skipped
 
 Exit codes: 0 every budget held and nothing got worse, 1 a budget was breached or a
 metric got worse than the baseline, 2 invalid input, 3 internal error (a bug).";

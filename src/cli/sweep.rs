@@ -10,12 +10,11 @@
 use super::output::{progress_bar, timed};
 use super::output::{report_dir, write_atomic};
 use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
-use crate::engine::time::fmt_secs;
 use crate::report::sweep_files;
 use crate::scenario::Format;
 use crate::sweep::{
     plan, rows_from, run_grid, shard_from_batch_env, shard_json, GridRun, Plan, RunError,
-    RunFigures, Sample, SeedRange, SetList, Shard, SweepDoc,
+    RunFigures, SeedRange, SetList, Shard, SweepDoc,
 };
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -178,24 +177,22 @@ fn summary(doc: &SweepDoc) -> String {
         d.seeds.count(),
         d.seeds
     );
-    let secs = |v: Option<&crate::sweep::Spread>| match v.map(|x| x.p50) {
-        Some(Sample::Int(us)) => fmt_secs(us),
-        _ => "not recovered".to_string(),
-    };
-    let num = |v: Option<&crate::sweep::Spread>| match v.map(|x| x.p50) {
-        Some(Sample::Int(n)) => n.to_string(),
-        Some(Sample::Ratio(r)) => crate::metrics::fmt_ratio(r),
-        _ => "-".to_string(),
+    // The median of a catalogue metric, for people.
+    let median = |p: &crate::sweep::PointStats, name: &str| match crate::metrics::metric(name) {
+        Some(def) => p
+            .metrics
+            .get(def.column_key())
+            .map_or_else(|| "-".to_string(), |s| def.cell(s.p50)),
+        None => "-".to_string(),
     };
     for p in &doc.points {
-        let m = &p.metrics;
         s.push_str(&format!(
             "  {}  median: RPO {}  RTO {}  lost {}  availability {}\n",
             p.params.label(),
-            secs(m.get("rpo_us")),
-            secs(m.get("rto_us")),
-            num(m.get("lost_writes")),
-            num(m.get("availability"))
+            median(p, "rpo"),
+            median(p, "rto"),
+            median(p, "lost_writes"),
+            median(p, "availability")
         ));
     }
     let breached = doc

@@ -38,13 +38,9 @@ pub struct Facts {
 }
 
 /// Nearest-rank percentile over recovery durations; `None` = never recovered
-/// (sorted last), so a rank that lands on one is unbounded.
-fn rank(sorted: &[Option<u64>], q: f64) -> Option<u64> {
-    if sorted.is_empty() {
-        return Some(0);
-    }
-    let r = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[r - 1]
+/// (sorted last), so a rank that lands on one is unbounded; 0 when empty.
+fn rank(sorted: &[Option<u64>], pct: u32) -> Option<u64> {
+    super::percentile::percentile_of(sorted, pct).unwrap_or(Some(0))
 }
 
 fn rpo(losses: &[&Loss], start: u64) -> u64 {
@@ -117,8 +113,8 @@ fn incidents(rec: &mut Recorder, f: &Facts) -> (Vec<Incident>, Vec<Option<usize>
             cause: w.cause.clone(),
             rpo_us: rpo(&losses, w.start_us),
             rto_us,
-            rto_p50_us: rank(&rtos, 0.5),
-            rto_p99_us: rank(&rtos, 0.99),
+            rto_p50_us: rank(&rtos, 50),
+            rto_p99_us: rank(&rtos, 99),
             service_restored_us: restored,
             lost_writes: losses.len() as u64,
             affected_clients: rtos.len() as u64,
@@ -221,9 +217,9 @@ fn read_metrics(rec: &Recorder) -> ReadMetrics {
             rec.stale_reads as f64 / rec.reads_ok as f64
         },
         read_latency_us: Percentiles {
-            p50: h.percentile(0.5),
-            p95: h.percentile(0.95),
-            p99: h.percentile(0.99),
+            p50: h.percentile(50),
+            p95: h.percentile(95),
+            p99: h.percentile(99),
             max: h.max(),
         },
     }
@@ -258,8 +254,8 @@ pub fn build(mut rec: Recorder, f: Facts) -> RunResult {
         if f.replicas.contains(&r) || rec.lag[r].count() > 0 {
             let h = &rec.lag[r];
             let stats = LagStats {
-                p50: h.percentile(0.5),
-                p99: h.percentile(0.99),
+                p50: h.percentile(50),
+                p99: h.percentile(99),
                 max: h.max(),
             };
             replication_lag_us.insert(name(r), stats);
@@ -303,9 +299,9 @@ pub fn build(mut rec: Recorder, f: Facts) -> RunResult {
         availability: ratio(requests_ok, requests_all),
         availability_by_region,
         write_latency_us: Percentiles {
-            p50: lat.percentile(0.5),
-            p95: lat.percentile(0.95),
-            p99: lat.percentile(0.99),
+            p50: lat.percentile(50),
+            p95: lat.percentile(95),
+            p99: lat.percentile(99),
             max: lat.max(),
         },
         reads: f.reads.then(|| read_metrics(&rec)),
@@ -372,9 +368,9 @@ mod tests {
     #[test]
     fn rank_treats_unrecovered_as_unbounded() {
         let v = vec![Some(1), Some(2), Some(3), None];
-        assert_eq!(rank(&v, 0.5), Some(2));
-        assert_eq!(rank(&v, 0.99), None);
-        assert_eq!(rank(&[], 0.99), Some(0));
+        assert_eq!(rank(&v, 50), Some(2));
+        assert_eq!(rank(&v, 99), None);
+        assert_eq!(rank(&[], 99), Some(0));
     }
 
     #[test]

@@ -52,13 +52,15 @@ impl Histogram {
         self.max
     }
 
-    /// Nearest-rank percentile (`q` in (0, 1]); 0 when empty. Reported as the
-    /// top of its bucket, clamped to the recorded range: at most 0.1% high.
-    pub fn percentile(&self, q: f64) -> u64 {
+    /// The nearest-rank `pct`-th percentile (see `percentile.rs`); 0 when
+    /// empty. Reported as the top of its bucket, clamped to the recorded
+    /// range: at most 0.1% high.
+    pub fn percentile(&self, pct: u32) -> u64 {
         if self.n == 0 {
             return 0;
         }
-        let rank = ((q * self.n as f64).ceil() as u64).clamp(1, self.n);
+        let n = usize::try_from(self.n).unwrap_or(usize::MAX);
+        let rank = super::percentile::nearest_rank(n, pct) as u64;
         let mut seen = 0;
         for (i, &c) in self.counts.iter().enumerate() {
             seen += c;
@@ -147,19 +149,19 @@ mod tests {
         for v in 1..=100 {
             h.record(v);
         }
-        assert_eq!(h.percentile(0.5), 50);
+        assert_eq!(h.percentile(50), 50);
         let mut big = Histogram::default();
         big.record(5_000);
         big.record(81_000);
-        assert_eq!(big.percentile(1.0), 81_000);
+        assert_eq!(big.percentile(100), 81_000);
         // The top of 5000's bucket, 5003, is within 0.1% above.
-        assert!((5_000..=5_005).contains(&big.percentile(0.5)));
-        assert_eq!(h.percentile(0.99), 99);
-        assert_eq!(h.percentile(1.0), 100);
+        assert!((5_000..=5_005).contains(&big.percentile(50)));
+        assert_eq!(h.percentile(99), 99);
+        assert_eq!(h.percentile(100), 100);
         let mut c = Histogram::default();
         for _ in 0..10 {
             c.record(42_000);
         }
-        assert_eq!(c.percentile(0.5), 42_000);
+        assert_eq!(c.percentile(50), 42_000);
     }
 }

@@ -2,19 +2,29 @@
 
 mod budgets;
 mod build;
+pub mod catalogue;
+mod format;
 mod happening;
 mod histogram;
 pub mod invariants;
+pub mod percentile;
 mod ranges;
 mod recorder;
 mod result;
 mod rto;
+mod sample;
 
 pub use budgets::*;
 pub use build::{build, Facts};
+pub use catalogue::{metric, Metric, Tolerance, Unit, CATALOGUE};
+pub use format::{
+    fmt_duration_ms, fmt_ratio, human, human_bytes, human_count, human_duration, human_money,
+    human_share,
+};
 pub use happening::{Bound, FaultWhat, Happening, Kind, Move, RejoinOutcome};
 pub use histogram::Histogram;
 pub use ranges::{RangeFigures, RangeInfo, RangeTracker};
 pub use recorder::{Loss, Outcome, Recorder, Window};
 pub use result::*;
 pub use rto::RtoTracker;
+pub use sample::Sample;

@@ -189,8 +189,16 @@ impl TimelineEntry {
 #[derive(Clone, Debug, Serialize)]
 pub struct BudgetOutcome {
     pub metric: String,
+    /// The limit as written in the scenario (`"2m"`).
     pub limit: String,
+    /// The figure in the limit's style (`"89.5s"`).
     pub actual: String,
+    /// The limit as a number in `unit`.
+    pub limit_value: super::Sample,
+    /// The figure as a number in `unit`; `null` when unbounded.
+    pub actual_value: super::Sample,
+    /// `us`, `count` or `share` (from the metric catalogue).
+    pub unit: &'static str,
     pub ok: bool,
 }
 

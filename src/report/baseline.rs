@@ -1,36 +1,9 @@
-//! Baseline comparison for `check --baseline DIR`: the headline metrics of a
-//! run against an earlier report.json, flagging every one that got worse.
+//! Baseline comparison for `check --baseline DIR`: the catalogue's metrics of
+//! a run against an earlier report.json, flagging every one that got worse.
 
-use crate::metrics::{fmt_duration_ms, fmt_ratio, Report};
+use crate::metrics::catalogue::Better;
+use crate::metrics::{Report, Tolerance, CATALOGUE};
 use serde_json::Value;
-
-/// How a headline metric is read and judged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    /// Microseconds; `null` = unbounded (worse than any number).
-    Duration,
-    Count,
-    /// A share; lower is worse.
-    Share,
-}
-
-/// The headline metrics compared: name, JSON path under `metrics`, kind.
-const HEADLINE: [(&str, &[&str], Kind); 10] = [
-    ("rpo", &["rpo_us"], Kind::Duration),
-    ("rto", &["rto_us"], Kind::Duration),
-    ("rto_p99", &["rto_p99_us"], Kind::Duration),
-    ("lost_writes", &["lost_writes"], Kind::Count),
-    ("failed_writes", &["failed_writes"], Kind::Count),
-    ("availability", &["availability"], Kind::Share),
-    (
-        "write_latency_p99",
-        &["write_latency_us", "p99"],
-        Kind::Duration,
-    ),
-    ("divergent_keys", &["divergent_keys"], Kind::Count),
-    ("conflicts", &["conflicts"], Kind::Count),
-    ("lww_discarded", &["lww_discarded"], Kind::Count),
-];
 
 /// One headline metric, before and after.
 #[derive(Clone, Debug, PartialEq)]
@@ -75,20 +48,21 @@ pub fn parse_baseline(text: &str) -> Result<Baseline, String> {
     })
 }
 
-/// Compares every headline metric of `current` with the baseline. A metric
-/// the baseline does not have (an older format) is left out.
-pub fn compare(baseline: &Baseline, current: &Report) -> Vec<Comparison> {
-    let now = serde_json::to_value(&current.metrics).unwrap_or(Value::Null);
-    HEADLINE
+/// Compares every catalogue metric that has a better direction with the
+/// baseline, flagging those that got worse by more than `tol`. A metric the
+/// baseline does not have (an older format, a run without reads) is left out.
+pub fn compare(baseline: &Baseline, current: &Report, tol: Tolerance) -> Vec<Comparison> {
+    CATALOGUE
         .iter()
-        .filter_map(|&(metric, path, kind)| {
-            let before = lookup(&baseline.metrics, path)?;
-            let after = lookup(&now, path).unwrap_or(&Value::Null);
+        .filter(|m| m.better != Better::Neither)
+        .filter_map(|m| {
+            let before = m.sample_of_json(lookup(&baseline.metrics, m.json)?)?;
+            let after = (m.read)(&current.metrics);
             Some(Comparison {
-                metric,
-                before: show(before, kind),
-                after: show(after, kind),
-                worse: worse(before, after, kind),
+                metric: m.name,
+                before: m.show(before),
+                after: m.show(after),
+                worse: m.got_worse(before, after, tol),
             })
         })
         .collect()
@@ -96,33 +70,6 @@ pub fn compare(baseline: &Baseline, current: &Report) -> Vec<Comparison> {
 
 fn lookup<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
     path.iter().try_fold(v, |v, k| v.get(*k))
-}
-
-/// Whether `after` is worse than `before`. Numbers compare exactly (a rerun
-/// of the same scenario and seed gives the same bytes, so no tolerance).
-fn worse(before: &Value, after: &Value, kind: Kind) -> bool {
-    match kind {
-        Kind::Duration | Kind::Count => match (before.as_u64(), after.as_u64()) {
-            (Some(b), Some(a)) => a > b,
-            // `null` is unbounded: worse than any number, equal to itself.
-            (Some(_), None) => true,
-            (None, _) => false,
-        },
-        Kind::Share => match (before.as_f64(), after.as_f64()) {
-            (Some(b), Some(a)) => a < b,
-            (Some(_), None) => true,
-            (None, _) => false,
-        },
-    }
-}
-
-fn show(v: &Value, kind: Kind) -> String {
-    match (kind, v) {
-        (Kind::Duration, Value::Null) => "not recovered".to_string(),
-        (Kind::Duration, v) => v.as_u64().map_or_else(|| v.to_string(), fmt_duration_ms),
-        (Kind::Share, v) => v.as_f64().map_or_else(|| v.to_string(), fmt_ratio),
-        (Kind::Count, v) => v.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -136,8 +83,8 @@ mod tests {
         let r = sample();
         let b = parse_baseline(&report_json(&r)).unwrap();
         assert_eq!((b.seed, b.scenario.as_str()), (42, "ap-async-dns"));
-        let c = compare(&b, &r.report);
-        assert_eq!(c.len(), 10);
+        let c = compare(&b, &r.report, Tolerance::EXACT);
+        assert!(c.len() >= 10, "{c:?}");
         assert!(c.iter().all(|c| !c.worse), "{c:?}");
     }
 
@@ -151,16 +98,16 @@ mod tests {
         now.metrics.availability -= 0.001;
         now.metrics.write_latency_us.p99 += 1;
         now.metrics.rpo_us -= 1;
-        let worse: Vec<&str> = compare(&b, &now)
+        let worse: Vec<&str> = compare(&b, &now, Tolerance::EXACT)
             .iter()
             .filter(|c| c.worse)
             .map(|c| c.metric)
             .collect();
         assert_eq!(
             worse,
-            ["rto", "lost_writes", "availability", "write_latency_p99"]
+            ["rto", "lost_writes", "write_latency_p99", "availability"]
         );
-        let rto = compare(&b, &now)
+        let rto = compare(&b, &now, Tolerance::EXACT)
             .into_iter()
             .find(|c| c.metric == "rto")
             .unwrap();

@@ -3,8 +3,8 @@
 //! `check` prints. Pure data and formatting; the CLI runs and writes.
 
 use super::baseline::Comparison;
-use crate::metrics::{fmt_duration_ms, fmt_ratio, BudgetOutcome, Metrics};
-use crate::scenario::{Budget, BudgetLimit, BudgetMetric};
+use crate::metrics::{BudgetOutcome, Metric, Metrics};
+use crate::scenario::{Budget, BudgetLimit};
 use crate::sweep::{Sample, Spread};
 use std::fmt::Write;
 
@@ -20,7 +20,7 @@ pub struct BudgetRun {
 /// One budget over every seed, in seed order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BudgetRuns {
-    pub metric: BudgetMetric,
+    pub metric: &'static Metric,
     pub limit: BudgetLimit,
     pub limit_text: String,
     pub runs: Vec<BudgetRun>,
@@ -40,18 +40,18 @@ impl BudgetRuns {
     pub fn push(&mut self, seed: u64, m: &Metrics, outcome: &BudgetOutcome) {
         self.runs.push(BudgetRun {
             seed,
-            value: sample(self.metric, m),
+            value: (self.metric.read)(m),
             actual: outcome.actual.clone(),
             ok: outcome.ok,
         });
     }
 
     pub fn key(&self) -> &'static str {
-        self.metric.key()
+        self.metric.name
     }
 
     pub fn is_floor(&self) -> bool {
-        crate::metrics::is_floor(self.metric)
+        self.metric.is_floor()
     }
 
     /// `rto <= 4m`, `availability >= 0.9`.
@@ -92,34 +92,7 @@ impl BudgetRuns {
 
     /// A figure in the budget's unit style.
     pub fn show(&self, s: Sample) -> String {
-        match (s, self.limit) {
-            (Sample::Unbounded, _) => "not recovered".to_string(),
-            (Sample::Int(v), BudgetLimit::DurationUs(_)) => fmt_duration_ms(v),
-            (Sample::Int(v), _) => v.to_string(),
-            (Sample::Ratio(r), _) => fmt_ratio(r),
-        }
-    }
-}
-
-/// A budgeted metric's figure as a sample (`Unbounded` = never recovered).
-fn sample(metric: BudgetMetric, m: &Metrics) -> Sample {
-    use BudgetMetric as B;
-    let opt = |v: Option<u64>| v.map_or(Sample::Unbounded, Sample::Int);
-    match metric {
-        B::Rpo => Sample::Int(m.rpo_us),
-        B::Rto => opt(m.rto_us),
-        B::RtoP50 => opt(m.rto_p50_us),
-        B::RtoP99 => opt(m.rto_p99_us),
-        B::LostWrites => Sample::Int(m.lost_writes),
-        B::Conflicts => Sample::Int(m.conflicts),
-        B::LwwDiscarded => Sample::Int(m.lww_discarded),
-        B::WriteLatencyP50 => Sample::Int(m.write_latency_us.p50),
-        B::WriteLatencyP99 => Sample::Int(m.write_latency_us.p99),
-        B::Availability => Sample::Ratio(m.availability),
-        B::DivergentKeys => Sample::Int(m.divergent_keys),
-        B::ResidencyViolations => Sample::Int(m.residency_violations),
-        B::StaleReads => Sample::Int(m.reads.map_or(0, |r| r.stale_reads)),
-        B::ReadLatencyP99 => Sample::Int(m.reads.map_or(0, |r| r.read_latency_us.p99)),
+        self.metric.show(s)
     }
 }
 
@@ -342,7 +315,7 @@ mod tests {
 
     fn runs(limit: u64, values: &[(u64, Option<u64>)]) -> BudgetRuns {
         let budget = Budget {
-            metric: BudgetMetric::Rto,
+            metric: crate::metrics::metric("rto").expect("rto is in the catalogue"),
             limit: BudgetLimit::DurationUs(limit),
             limit_text: "2m".into(),
         };

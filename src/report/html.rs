@@ -5,7 +5,6 @@ use super::escape_xml as esc;
 use super::rows::{breakdown_rows, figure_rows, incident_rows, range_rows, CHARTS, RANGE_HEADER};
 use super::secs_plain;
 use super::timeline;
-use crate::engine::time::fmt_secs;
 use crate::metrics::{Incident, Report, RunResult};
 use std::fmt::Write;
 
@@ -89,8 +88,8 @@ fn header(out: &mut String, r: &Report) {
         r.seed,
         esc(&r.regionsim_version),
         esc(&r.scenario_sha256),
-        fmt_secs(r.duration_us),
-        fmt_secs(r.drain_us)
+        crate::metrics::human_duration(r.duration_us),
+        crate::metrics::human_duration(r.drain_us)
     );
     out.push_str(
         "<nav><a href=\"#budgets\">Budgets</a><a href=\"#figures\">Figures</a>\
@@ -185,7 +184,7 @@ fn breakdown(out: &mut String, inc: &Incident) {
             put!(
                 out,
                 "<span style=\"width:{pct:.3}%;background:{c}\" title=\"{}\"></span>",
-                fmt_secs(*d)
+                crate::metrics::human_duration(*d)
             );
         }
         out.push_str("</div>\n<p class=\"legend meta\">");

@@ -200,17 +200,17 @@ mod tests {
     use super::*;
     use crate::metrics::{evaluate, Metrics};
     use crate::report::baseline::Comparison;
-    use crate::scenario::{Budget, BudgetLimit, BudgetMetric};
+    use crate::scenario::{Budget, BudgetLimit};
 
     fn check() -> ScenarioCheck {
         let budgets = [
             Budget {
-                metric: BudgetMetric::LostWrites,
+                metric: crate::metrics::metric("lost_writes").expect("in the catalogue"),
                 limit: BudgetLimit::Count(10),
                 limit_text: "10".into(),
             },
             Budget {
-                metric: BudgetMetric::Availability,
+                metric: crate::metrics::metric("availability").expect("in the catalogue"),
                 limit: BudgetLimit::Ratio(0.9),
                 limit_text: "0.9".into(),
             },

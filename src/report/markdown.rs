@@ -3,7 +3,6 @@
 use super::rows::{breakdown_rows, figure_rows, incident_rows, range_rows, CHARTS, RANGE_HEADER};
 use super::secs_plain;
 use super::timeline;
-use crate::engine::time::fmt_secs;
 use crate::metrics::{Incident, Metrics, Report, RunResult};
 use std::fmt::Write;
 
@@ -53,8 +52,8 @@ fn header(out: &mut String, r: &Report) {
         "Simulated {} of traffic then {} of drain. All times are virtual seconds \
          since the start of the run; every figure is measured from the simulated \
          history unless labelled *estimate*.",
-        fmt_secs(r.duration_us),
-        fmt_secs(r.drain_us)
+        crate::metrics::human_duration(r.duration_us),
+        crate::metrics::human_duration(r.drain_us)
     );
     line!(out);
     let breached = r.budgets.iter().filter(|b| !b.ok).count();
@@ -266,19 +265,19 @@ mod tests {
         assert!(
             md.contains("| Keys | Jurisdiction | May live in | Availability | Lost | RPO | RTO |")
         );
-        assert!(md.contains("| 0..500 | EU | eu-west-1 | 0.50000 | 1 | 0.020s | not recovered |"));
+        assert!(md.contains("| 0..500 | EU | eu-west-1 | 50.00% | 1 | 20ms | not recovered |"));
     }
 
     #[test]
     fn figures_and_budgets() {
         let md = summary_md(&sample());
-        assert!(md.contains("| RPO (worst incident) | 0.050s |"));
-        assert!(md.contains("| RTO max | 89.500s |"));
-        assert!(md.contains("| Availability, clients in us-east-1 | 0.9974 |"));
-        assert!(md.contains("| 3.000ms / 3.100ms / 3.200ms / 9.000ms |"));
+        assert!(md.contains("| RPO (worst incident) | 50ms |"));
+        assert!(md.contains("| RTO max | 1m 29.5s |"));
+        assert!(md.contains("| Availability, clients in us-east-1 | 99.74% (2 nines) |"));
+        assert!(md.contains("| 3ms / 3.1ms / 3.2ms / 9ms |"));
         assert!(md.contains("| Replication lag to eu-west-1 p50 / p99 / max |"));
-        assert!(md.contains("| Cross-region bytes | 1843200000 (1.84 GB) |"));
-        assert!(md.contains("| Cross-region transfer cost | 36.86 |"));
+        assert!(md.contains("| Cross-region bytes | 1,843,200,000 (1.84 GB) |"));
+        assert!(md.contains("| Cross-region transfer cost | 36.86 (currency of transfer_per_gb) |"));
         assert!(md.contains("| rto | 2m | 89.5s | ✅ |"));
         assert!(md.contains("| lost_writes | 0 | 2 | ❌ |"));
         assert!(md.contains("**Budgets:** 1 of 2 breached ❌"));
@@ -292,7 +291,7 @@ mod tests {
         assert!(md.contains("| 690.000 | health checks: us-east-1 unhealthy |"));
         assert!(md.contains("| 720.000 | eu-west-1 promoted to primary at log position 1000: 43 writes of us-east-1 orphaned (28 acknowledged) |"));
         assert!(md.contains(
-            "| Estimate: RTO of TTL-honest clients, upper bound: detection + max(propagation + TTL, promotion delay) | 90.000s (analytic estimate, not measured) |"
+            "| Estimate: RTO of TTL-honest clients, upper bound: detection + max(propagation + TTL, promotion delay) | 1m 30s (analytic estimate, not measured) |"
         ));
     }
 
@@ -318,9 +317,9 @@ mod tests {
     fn rto_breakdown_and_chart_links() {
         let md = summary_md(&sample());
         assert!(md.contains("| Phase | From (s) | To (s) | Duration |"));
-        assert!(md.contains("| Detection (health checks) | 600.000 | 660.000 | 60.000s |"));
-        assert!(md.contains("| Promotion | 660.000 | 689.500 | 29.500s |"));
-        assert!(md.contains("| RTO (total) | 600.000 | 689.500 | 89.500s |"));
+        assert!(md.contains("| Detection (health checks) | 600.000 | 660.000 | 1m |"));
+        assert!(md.contains("| Promotion | 660.000 | 689.500 | 29.5s |"));
+        assert!(md.contains("| RTO (total) | 600.000 | 689.500 | 1m 29.5s |"));
         for chart in ["timeline.svg", "lag.svg", "latency.svg", "rto.svg"] {
             assert!(md.contains(&format!("]({chart})")), "{chart} linked");
         }
@@ -344,11 +343,9 @@ mod tests {
             },
         });
         let md = summary_md(&r);
-        assert!(md.contains("| Reads (failed) | 1000 (3 failed) |"), "{md}");
-        assert!(md.contains("| Stale reads (share of answered reads) | 50 (0.05015) |"));
-        assert!(md.contains(
-            "| Read latency p50 / p95 / p99 / max | 4.000ms / 84.000ms / 84.000ms / 90.000ms |"
-        ));
+        assert!(md.contains("| Reads (failed) | 1,000 (3 failed) |"), "{md}");
+        assert!(md.contains("| Stale reads (share of answered reads) | 50 (5.02%) |"));
+        assert!(md.contains("| Read latency p50 / p95 / p99 / max | 4ms / 84ms / 84ms / 90ms |"));
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod html;
 mod json;
 mod junit;
 mod markdown;
+mod palette;
 mod rows;
 mod sweep_charts;
 mod sweep_frontier;
@@ -76,9 +77,4 @@ pub fn escape_xml(s: &str) -> String {
 pub(crate) fn secs_plain(us: u64) -> String {
     let s = crate::engine::time::fmt_secs(us);
     s.trim_end_matches('s').to_string()
-}
-
-/// Milliseconds with microsecond precision: `3.200ms`.
-pub(crate) fn fmt_ms(us: u64) -> String {
-    format!("{}.{:03}ms", us / 1000, us % 1000)
 }

@@ -1,9 +1,12 @@
 //! The rows shared by summary.md and report.html: headline figures, an
 //! incident's figures and RTO breakdown, and the charts with their captions.
 
-use super::{fmt_ms, secs_plain};
+use super::secs_plain;
 use crate::engine::time::fmt_secs;
-use crate::metrics::{fmt_ratio, Incident, Metrics, Percentiles};
+use crate::metrics::{
+    human_bytes, human_count, human_duration, human_money, human_share, Incident, Metrics,
+    Percentiles,
+};
 
 /// The four charts written beside this page: (file, caption).
 pub const CHARTS: [(&str, &str); 4] = [
@@ -26,7 +29,7 @@ pub const CHARTS: [(&str, &str); 4] = [
 pub fn figure_rows(m: &Metrics) -> Vec<(String, String)> {
     let mut rows = Vec::new();
     let mut row = |k: &str, v: String| rows.push((k.to_string(), v));
-    row("RPO (worst incident)", fmt_secs(m.rpo_us));
+    row("RPO (worst incident)", human_duration(m.rpo_us));
     row("RTO max", opt_secs(m.rto_us, "not recovered"));
     row("RTO p50", opt_secs(m.rto_p50_us, "not recovered"));
     row("RTO p99", opt_secs(m.rto_p99_us, "not recovered"));
@@ -34,15 +37,22 @@ pub fn figure_rows(m: &Metrics) -> Vec<(String, String)> {
         "Service restored (after incident start)",
         opt_secs(m.service_restored_us, "never"),
     );
-    row("Lost writes", m.lost_writes.to_string());
-    row("Acknowledged writes", m.acknowledged_writes.to_string());
+    row("Lost writes", human_count(m.lost_writes));
+    row("Acknowledged writes", human_count(m.acknowledged_writes));
     row(
         "Failed writes",
-        format!("{} of {} attempted", m.failed_writes, m.attempted_writes),
+        format!(
+            "{} of {} attempted",
+            human_count(m.failed_writes),
+            human_count(m.attempted_writes)
+        ),
     );
-    row("Availability (overall)", fmt_ratio(m.availability));
+    row("Availability (overall)", human_share(m.availability));
     for (region, a) in &m.availability_by_region {
-        row(&format!("Availability, clients in {region}"), fmt_ratio(*a));
+        row(
+            &format!("Availability, clients in {region}"),
+            human_share(*a),
+        );
     }
     row(
         "Write latency p50 / p95 / p99 / max",
@@ -51,11 +61,19 @@ pub fn figure_rows(m: &Metrics) -> Vec<(String, String)> {
     if let Some(r) = &m.reads {
         row(
             "Reads (failed)",
-            format!("{} ({} failed)", r.reads, r.failed_reads),
+            format!(
+                "{} ({} failed)",
+                human_count(r.reads),
+                human_count(r.failed_reads)
+            ),
         );
         row(
             "Stale reads (share of answered reads)",
-            format!("{} ({})", r.stale_reads, fmt_ratio(r.stale_read_ratio)),
+            format!(
+                "{} ({})",
+                human_count(r.stale_reads),
+                human_share(r.stale_read_ratio)
+            ),
         );
         row(
             "Read latency p50 / p95 / p99 / max",
@@ -65,7 +83,12 @@ pub fn figure_rows(m: &Metrics) -> Vec<(String, String)> {
     for (replica, s) in &m.replication_lag_us {
         row(
             &format!("Replication lag to {replica} p50 / p99 / max"),
-            format!("{} / {} / {}", fmt_ms(s.p50), fmt_ms(s.p99), fmt_ms(s.max)),
+            format!(
+                "{} / {} / {}",
+                human_duration(s.p50),
+                human_duration(s.p99),
+                human_duration(s.max)
+            ),
         );
     }
     row(
@@ -76,20 +99,24 @@ pub fn figure_rows(m: &Metrics) -> Vec<(String, String)> {
             format!("no: {} divergent keys", m.divergent_keys)
         },
     );
-    row("Conflicts", m.conflicts.to_string());
+    row("Conflicts", human_count(m.conflicts));
     row(
         "LWW discarded (of which inversions)",
-        format!("{} ({})", m.lww_discarded, m.lww_inversions),
+        format!(
+            "{} ({})",
+            human_count(m.lww_discarded),
+            human_count(m.lww_inversions)
+        ),
     );
     row("Cross-region bytes", bytes(m.cross_region_bytes));
     for (link, b) in &m.cross_region_bytes_by_link {
         row(&format!("Cross-region bytes, {link}"), bytes(*b));
     }
     if let Some(cost) = m.transfer_cost {
-        row("Cross-region transfer cost", format!("{cost:.2}"));
+        row("Cross-region transfer cost", human_money(cost));
     }
-    row("Residency violations", m.residency_violations.to_string());
-    row("Events processed", m.events.to_string());
+    row("Residency violations", human_count(m.residency_violations));
+    row("Events processed", human_count(m.events));
     rows
 }
 
@@ -101,9 +128,12 @@ pub fn incident_rows(inc: &Incident) -> Vec<(String, String)> {
     row("Start", fmt_secs(inc.start_us));
     row(
         "End",
-        opt_secs(inc.end_us, "never (the fault lasted to the end of the run)"),
+        inc.end_us.map_or_else(
+            || "never (the fault lasted to the end of the run)".to_string(),
+            fmt_secs,
+        ),
     );
-    row("RPO", fmt_secs(inc.rpo_us));
+    row("RPO", human_duration(inc.rpo_us));
     row(
         "RTO max / p50 / p99",
         format!(
@@ -117,7 +147,7 @@ pub fn incident_rows(inc: &Incident) -> Vec<(String, String)> {
         "Service restored (after start)",
         opt_secs(inc.service_restored_us, "never"),
     );
-    row("Lost writes", inc.lost_writes.to_string());
+    row("Lost writes", human_count(inc.lost_writes));
     row(
         "Affected clients",
         format!(
@@ -131,7 +161,10 @@ pub fn incident_rows(inc: &Incident) -> Vec<(String, String)> {
     for e in &inc.estimates {
         row(
             &format!("Estimate: {}", super::timeline::bound_text(&e.what)),
-            format!("{} (analytic estimate, not measured)", fmt_secs(e.value_us)),
+            format!(
+                "{} (analytic estimate, not measured)",
+                human_duration(e.value_us)
+            ),
         );
     }
     rows
@@ -159,7 +192,7 @@ pub fn breakdown_rows(inc: &Incident) -> Vec<[String; 4]> {
                 phase.to_string(),
                 secs_plain(from),
                 secs_plain(at),
-                fmt_secs(d),
+                human_duration(d),
             ]
         })
         .collect();
@@ -167,7 +200,7 @@ pub fn breakdown_rows(inc: &Incident) -> Vec<[String; 4]> {
         "RTO (total)".to_string(),
         secs_plain(inc.start_us),
         secs_plain(at),
-        fmt_secs(at - inc.start_us),
+        human_duration(at - inc.start_us),
     ]);
     rows
 }
@@ -194,37 +227,35 @@ pub fn range_rows(m: &Metrics) -> Vec<[String; 7]> {
                     .clone()
                     .unwrap_or_else(|| "(unpinned)".into()),
                 r.regions.join(", "),
-                format!("{:.5}", r.availability),
-                r.lost_writes.to_string(),
-                fmt_secs(r.rpo_us),
+                human_share(r.availability),
+                human_count(r.lost_writes),
+                human_duration(r.rpo_us),
                 opt_secs(r.rto_us, "not recovered"),
             ]
         })
         .collect()
 }
 
-/// `p50 / p95 / p99 / max` in milliseconds.
+/// `p50 / p95 / p99 / max`, each scaled for people.
 fn percentiles(l: &Percentiles) -> String {
     format!(
         "{} / {} / {} / {}",
-        fmt_ms(l.p50),
-        fmt_ms(l.p95),
-        fmt_ms(l.p99),
-        fmt_ms(l.max)
+        human_duration(l.p50),
+        human_duration(l.p95),
+        human_duration(l.p99),
+        human_duration(l.max)
     )
 }
 
+/// A duration that may be unbounded, for people.
 fn opt_secs(us: Option<u64>, none: &str) -> String {
-    us.map_or_else(|| none.to_string(), fmt_secs)
+    us.map_or_else(|| none.to_string(), human_duration)
 }
 
-/// Bytes, with a decimal-unit reading: `1843200000 (1.84 GB)`.
+/// Bytes, exact and in decimal units: `1,843,200,000 (1.84 GB)`.
 fn bytes(b: u64) -> String {
-    const UNITS: [(f64, &str); 4] = [(1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")];
-    for (size, unit) in UNITS {
-        if b as f64 >= size {
-            return format!("{b} ({:.2} {unit})", b as f64 / size);
-        }
+    if b < 1000 {
+        return human_bytes(b);
     }
-    format!("{b} B")
+    format!("{} ({})", human_count(b), human_bytes(b))
 }

@@ -12,64 +12,25 @@ use super::sweep_frontier::frontier_svg;
 use super::sweep_style::{
     color, error_svg, fmt_num, footer, image_height, y_range, KeyAxis, XAxis, PLOT_H, W,
 };
+use crate::metrics::{Metric, Unit, CATALOGUE};
 use crate::sweep::{SetList, Spread, SweepDoc};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-/// A metric that gets charts: its row key, file slug, title, axis and scale.
-pub(super) struct ChartMetric {
-    pub key: &'static str,
-    pub slug: &'static str,
-    pub title: &'static str,
-    pub axis: &'static str,
-    /// Multiplies the stored value into the axis unit.
-    pub scale: f64,
-}
+/// A metric that gets charts: a catalogue row with `sweep_chart`.
+pub(super) type ChartMetric = Metric;
 
-pub(super) const CHART_METRICS: [ChartMetric; 5] = [
-    ChartMetric {
-        key: "rpo_us",
-        slug: "rpo",
-        title: "RPO",
-        axis: "RPO (s)",
-        scale: 1e-6,
-    },
-    ChartMetric {
-        key: "rto_us",
-        slug: "rto",
-        title: "RTO",
-        axis: "RTO (s)",
-        scale: 1e-6,
-    },
-    ChartMetric {
-        key: "lost_writes",
-        slug: "lost_writes",
-        title: "Lost writes",
-        axis: "lost writes",
-        scale: 1.0,
-    },
-    ChartMetric {
-        key: "availability",
-        slug: "availability",
-        title: "Availability",
-        axis: "availability",
-        scale: 1.0,
-    },
-    ChartMetric {
-        key: "write_latency_p99_us",
-        slug: "write_latency_p99",
-        title: "Write latency p99",
-        axis: "write latency p99 (ms)",
-        scale: 1e-3,
-    },
-];
+/// The metrics charted against each swept parameter, in catalogue order.
+pub(super) fn chart_metrics() -> impl Iterator<Item = &'static Metric> {
+    CATALOGUE.iter().filter(|m| m.sweep_chart)
+}
 
 /// Every chart of the sweep: `(file name, SVG text)`, in a fixed order.
 pub fn sweep_charts(doc: &SweepDoc) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (j, set) in doc.definition.sets.iter().enumerate() {
-        for m in &CHART_METRICS {
-            out.push((chart_name(m.slug, &set.path), metric_chart(doc, j, m)));
+        for m in chart_metrics() {
+            out.push((chart_name(m.name, &set.path), metric_chart(doc, j, m)));
         }
     }
     if let Some(j) = frontier_param(&doc.definition.sets) {
@@ -129,7 +90,7 @@ struct Line {
 }
 
 pub(super) fn scaled(s: &Spread, m: &ChartMetric) -> (Option<f64>, Option<f64>, Option<f64>) {
-    let f = |v: crate::sweep::Sample| v.as_f64().map(|x| x * m.scale);
+    let f = |v: crate::sweep::Sample| v.as_f64().map(|x| x * m.display.scale());
     (f(s.p50), f(s.min), f(s.max))
 }
 
@@ -140,7 +101,7 @@ fn lines(doc: &SweepDoc, j: usize, m: &ChartMetric, x: &XAxis) -> (Vec<Line>, bo
     for ps in &doc.points {
         let mut idx = value_indices(sets, ps.point);
         let xi = if j < idx.len() { idx.remove(j) } else { 0 };
-        let Some(spread) = ps.metrics.get(m.key) else {
+        let Some(spread) = ps.metrics.get(m.column_key()) else {
             continue;
         };
         let (p50, min, max) = scaled(spread, m);
@@ -195,7 +156,7 @@ fn metric_chart(doc: &SweepDoc, j: usize, m: &ChartMetric) -> String {
         .flat_map(|l| l.points.iter().flat_map(|p| [p.1, p.2, p.3]))
         .flatten()
         .collect();
-    let (y_lo, y_hi) = y_range(&vals, m.key == "availability");
+    let (y_lo, y_hi) = y_range(&vals, m.unit == Unit::Share);
     let seeds = doc.definition.seeds.count();
     let (mid, spread) = if x.scaled {
         ("Line and dots", "band and bars")
@@ -252,7 +213,7 @@ fn draw(
         chart
             .configure_mesh()
             .x_desc(x_desc)
-            .y_desc(m.axis)
+            .y_desc(m.axis())
             .x_label_formatter(&|v| x.label_at(*v))
             .y_label_formatter(&|v| fmt_num(*v))
             .light_line_style(WHITE.mix(0.0))

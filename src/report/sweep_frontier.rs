@@ -6,7 +6,7 @@
 //! A dashed line joins the Pareto-optimal points: those that no other point
 //! beats on both latency and lost writes. Down and to the left is better.
 
-use super::sweep_charts::{scaled, value_indices, CHART_METRICS};
+use super::sweep_charts::{scaled, value_indices};
 use super::sweep_style::{color, error_svg, fmt_num, footer, image_height, y_range, PLOT_H, W};
 use crate::sweep::SweepDoc;
 use plotters::prelude::*;
@@ -22,17 +22,18 @@ struct Dot {
 
 fn dots(doc: &SweepDoc, j: usize) -> (Vec<Dot>, usize) {
     let (Some(lat), Some(lost)) = (
-        CHART_METRICS
-            .iter()
-            .find(|m| m.key == "write_latency_p99_us"),
-        CHART_METRICS.iter().find(|m| m.key == "lost_writes"),
+        crate::metrics::metric("write_latency_p99"),
+        crate::metrics::metric("lost_writes"),
     ) else {
         return (Vec::new(), 0);
     };
     let mut out = Vec::new();
     let mut skipped = 0;
     for ps in &doc.points {
-        let (Some(sx), Some(sy)) = (ps.metrics.get(lat.key), ps.metrics.get(lost.key)) else {
+        let (Some(sx), Some(sy)) = (
+            ps.metrics.get(lat.column_key()),
+            ps.metrics.get(lost.column_key()),
+        ) else {
             continue;
         };
         let (x, y) = (scaled(sx, lat), scaled(sy, lost));

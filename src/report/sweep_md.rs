@@ -1,11 +1,9 @@
 //! sweep.md (the sweep's page: definition, percentiles per point, every run,
 //! the charts) and [`sweep_files`], the whole set of files a sweep writes.
 
-use super::fmt_ms;
-use super::sweep_charts::{chart_name, frontier_param, sweep_charts, CHART_METRICS, FRONTIER};
-use crate::engine::time::fmt_secs;
-use crate::metrics::fmt_ratio;
-use crate::sweep::{sweep_json, Row, Sample, SweepDoc};
+use super::sweep_charts::{chart_metrics, chart_name, frontier_param, sweep_charts, FRONTIER};
+use crate::metrics::metric;
+use crate::sweep::{sweep_json, Row, SweepDoc};
 use std::fmt::Write;
 
 macro_rules! line {
@@ -27,45 +25,17 @@ pub fn sweep_files(doc: &SweepDoc) -> Vec<(String, String)> {
     files
 }
 
-/// How a metric is shown in the tables.
-#[derive(Clone, Copy)]
-enum Kind {
-    Secs(&'static str),
-    Ms,
-    Count,
-    Ratio,
-}
-
-/// The metrics in the per-point tables: key, heading, kind.
-const TABLES: [(&str, &str, Kind); 8] = [
-    ("rpo_us", "RPO", Kind::Secs("unbounded")),
-    ("rto_us", "RTO", Kind::Secs("not recovered")),
-    (
-        "service_restored_us",
-        "Service restored",
-        Kind::Secs("never"),
-    ),
-    ("lost_writes", "Lost writes", Kind::Count),
-    ("failed_writes", "Failed writes", Kind::Count),
-    ("availability", "Availability", Kind::Ratio),
-    ("write_latency_p99_us", "Write latency p99", Kind::Ms),
-    ("conflicts", "Conflicts", Kind::Count),
+/// The catalogue metrics with a per-point table, in this order.
+const TABLES: [&str; 8] = [
+    "rpo",
+    "rto",
+    "service_restored",
+    "lost_writes",
+    "failed_writes",
+    "availability",
+    "write_latency_p99",
+    "conflicts",
 ];
-
-fn show(v: Sample, kind: Kind) -> String {
-    match (v, kind) {
-        (Sample::Unbounded, Kind::Secs(none)) => none.to_string(),
-        (Sample::Unbounded, _) => "unbounded".to_string(),
-        (Sample::Int(us), Kind::Secs(_)) => fmt_secs(us),
-        (Sample::Int(us), Kind::Ms) => fmt_ms(us),
-        (Sample::Int(n), _) => n.to_string(),
-        (Sample::Ratio(r), _) => fmt_ratio(r),
-    }
-}
-
-fn opt(v: Option<u64>) -> Sample {
-    v.map_or(Sample::Unbounded, Sample::Int)
-}
 
 /// The sweep's page.
 pub fn sweep_md(doc: &SweepDoc) -> String {
@@ -170,24 +140,24 @@ fn per_point(out: &mut String, doc: &SweepDoc) {
     } else {
         vec!["---"; names.len()].join("|")
     };
-    for (key, title, kind) in TABLES {
-        line!(out, "### {title}");
+    for m in TABLES.iter().filter_map(|name| metric(name)) {
+        line!(out, "### {}", m.title);
         line!(out);
         line!(out, "| {head} | min | p50 | p95 | p99 | max |");
         line!(out, "|{rule}|---:|---:|---:|---:|---:|");
         for p in &doc.points {
-            let Some(s) = p.metrics.get(key) else {
+            let Some(s) = p.metrics.get(m.column_key()) else {
                 continue;
             };
             line!(
                 out,
                 "| {} | {} | {} | {} | {} | {} |",
                 params_cells(&p.params.0),
-                show(s.min, kind),
-                show(s.p50, kind),
-                show(s.p95, kind),
-                show(s.p99, kind),
-                show(s.max, kind)
+                m.cell(s.min),
+                m.cell(s.p50),
+                m.cell(s.p95),
+                m.cell(s.p99),
+                m.cell(s.max)
             );
         }
         line!(out);
@@ -241,18 +211,27 @@ fn runs(out: &mut String, doc: &SweepDoc) {
     line!(out);
 }
 
+/// The catalogue metrics in the runs table, in this order.
+const RUN_COLUMNS: [&str; 7] = [
+    "rpo",
+    "rto",
+    "lost_writes",
+    "acknowledged_writes",
+    "failed_writes",
+    "availability",
+    "write_latency_p99",
+];
+
 fn run_cells(r: &Row) -> Vec<String> {
     let m = &r.metrics;
     let mut c = vec![r.index.to_string()];
     c.extend(r.params.0.iter().map(|(_, v)| cell(v)));
     c.push(r.seed.to_string());
-    c.push(show(Sample::Int(m.rpo_us), Kind::Secs("")));
-    c.push(show(opt(m.rto_us), Kind::Secs("not recovered")));
-    c.push(m.lost_writes.to_string());
-    c.push(m.acknowledged_writes.to_string());
-    c.push(m.failed_writes.to_string());
-    c.push(fmt_ratio(m.availability));
-    c.push(fmt_ms(m.write_latency_p99_us));
+    for name in RUN_COLUMNS {
+        if let (Some(def), Some(v)) = (metric(name), m.get(name)) {
+            c.push(def.cell(v));
+        }
+    }
     c.push(if r.budgets_breached.is_empty() {
         "✅".to_string()
     } else {
@@ -278,8 +257,8 @@ fn charts(out: &mut String, doc: &SweepDoc) {
     );
     line!(out);
     for s in sets {
-        for m in &CHART_METRICS {
-            let name = chart_name(m.slug, &s.path);
+        for m in chart_metrics() {
+            let name = chart_name(m.name, &s.path);
             line!(out, "![{} vs {}]({})", m.title, cell(&s.path), name);
         }
         line!(out);

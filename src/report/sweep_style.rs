@@ -10,20 +10,7 @@ use std::ops::Range;
 
 pub(super) const W: u32 = 900;
 pub(super) const H: u32 = 540;
-const PALETTE: [RGBColor; 8] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(214, 39, 40),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-    RGBColor(227, 119, 194),
-    RGBColor(127, 127, 127),
-];
-
-pub(super) fn color(i: usize) -> RGBColor {
-    PALETTE[i % PALETTE.len()]
-}
+pub(super) use super::palette::series as color;
 
 /// The x axis of a parameter: a position and a tick label per value.
 pub(super) struct XAxis {
@@ -218,7 +205,9 @@ pub(super) fn footer(
     dots: bool,
 ) -> Result<(), String> {
     let e = |x: DrawingAreaErrorKind<_>| x.to_string();
-    let grey = ("sans-serif", 12).into_font().color(&RGBColor(70, 70, 70));
+    let grey = ("sans-serif", 12)
+        .into_font()
+        .color(&super::palette::GREY_70);
     let lines = wrap(note);
     for (i, l) in lines.iter().enumerate() {
         area.draw(&Text::new(l.clone(), (14, 8 + 16 * i as i32), grey.clone()))

@@ -1,8 +1,6 @@
 //! The short human summary that `regionsim run` prints to stdout.
 
-use super::fmt_ms;
-use crate::engine::time::fmt_secs;
-use crate::metrics::{fmt_ratio, RunResult};
+use crate::metrics::{human_count, human_duration, human_share, RunResult};
 
 /// About ten lines: the scenario, seed, RPO, RTO, lost writes, availability,
 /// write p99, incidents and the budgets held or breached (named).
@@ -13,9 +11,9 @@ pub fn human_summary(result: &RunResult) -> String {
     let rto = match m.rto_us {
         Some(us) => format!(
             "{} (p50 {}, p99 {})",
-            fmt_secs(us),
-            m.rto_p50_us.map_or("not recovered".into(), fmt_secs),
-            m.rto_p99_us.map_or("not recovered".into(), fmt_secs)
+            human_duration(us),
+            m.rto_p50_us.map_or("not recovered".into(), human_duration),
+            m.rto_p99_us.map_or("not recovered".into(), human_duration)
         ),
         None => "not recovered (some client never had a successful write again)".into(),
     };
@@ -39,26 +37,27 @@ pub fn human_summary(result: &RunResult) -> String {
     };
     let mut lines = vec![
         format!("{}  seed {}  sha256 {}", r.scenario, r.seed, short),
-        format!("  RPO           {}", fmt_secs(m.rpo_us)),
+        format!("  RPO           {}", human_duration(m.rpo_us)),
         format!("  RTO           {rto}"),
         format!(
             "  lost writes   {} of {} acknowledged",
-            m.lost_writes, m.acknowledged_writes
+            human_count(m.lost_writes),
+            human_count(m.acknowledged_writes)
         ),
         format!(
             "  availability  {} ({} failed writes)",
-            fmt_ratio(m.availability),
-            m.failed_writes
+            human_share(m.availability),
+            human_count(m.failed_writes)
         ),
-        format!("  write p99     {}", fmt_ms(m.write_latency_us.p99)),
+        format!("  write p99     {}", human_duration(m.write_latency_us.p99)),
     ];
     if let Some(rd) = &m.reads {
         lines.push(format!(
             "  reads         {} ({} failed, {} stale, p99 {})",
-            rd.reads,
-            rd.failed_reads,
-            rd.stale_reads,
-            fmt_ms(rd.read_latency_us.p99)
+            human_count(rd.reads),
+            human_count(rd.failed_reads),
+            human_count(rd.stale_reads),
+            human_duration(rd.read_latency_us.p99)
         ));
     }
     lines.extend([
@@ -86,11 +85,11 @@ mod tests {
         let s = human_summary(&sample());
         assert!(s.lines().count() <= 12);
         assert!(s.starts_with("ap-async-dns  seed 42  sha256 0123456789ab\n"));
-        assert!(s.contains("RPO           0.050s"));
-        assert!(s.contains("RTO           89.500s (p50 60.000s, p99 88.000s)"));
-        assert!(s.contains("lost writes   2 of 1800000 acknowledged"));
-        assert!(s.contains("availability  0.9987"));
-        assert!(s.contains("write p99     3.200ms"));
+        assert!(s.contains("RPO           50ms"));
+        assert!(s.contains("RTO           1m 29.5s (p50 1m, p99 1m 28s)"));
+        assert!(s.contains("lost writes   2 of 1,800,000 acknowledged"));
+        assert!(s.contains("availability  99.87% (2 nines)"));
+        assert!(s.contains("write p99     3.2ms"));
         assert!(s.contains("incidents     1"));
         assert!(s.contains("budgets       1 ok, 1 BREACHED (lost_writes)"));
     }

@@ -1,13 +1,15 @@
 //! Validation of `[[faults]]`, `[[residency]]`, `[cost]` and `[budgets]`.
 
+use super::budgets_dto::LimitDto;
 use super::dto::{BudgetsDto, CostDto, FaultDto, ResidencyDto};
-use super::leaf::{Count, Dur, FaultKindKw, FaultKindName};
+use super::leaf::{Dur, FaultKindKw, FaultKindName};
 use super::types::{
-    Budget, BudgetLimit, BudgetMetric, Cost, Direction, Fault, FaultKind, Link, Region,
-    Replication, ResidencyRule, Topology,
+    Budget, BudgetLimit, Cost, Direction, Fault, FaultKind, Link, Region, Replication,
+    ResidencyRule, Topology,
 };
 use super::units::{format_duration_us, parse_key_range};
 use super::validate::{err, Names, Res};
+use crate::metrics::catalogue::{Metric, Needs};
 
 /// The fields each fault kind takes (besides `kind`).
 fn fault_fields(kind: FaultKindName) -> &'static [&'static str] {
@@ -284,74 +286,37 @@ pub(crate) fn budgets(
     residency: &[ResidencyRule],
     reads: bool,
 ) -> Res<Vec<Budget>> {
-    let dur = |d: Option<Dur>| d.map(|d| (BudgetLimit::DurationUs(d.us), d.text));
-    let count = |c: Option<Count>| c.map(|c| (BudgetLimit::Count(c.0), c.0.to_string()));
-    let availability = match b.availability {
-        Some(a) if !(0.0..=1.0).contains(&a.0) => {
-            return Err(err(
-                "budgets.availability",
-                format!(
-                    "availability is a floor between 0 and 1, such as 0.999; got {}",
-                    a.0
-                ),
-            ))
-        }
-        Some(a) => Some((BudgetLimit::Ratio(a.0), a.0.to_string())),
-        None => None,
-    };
-    let mut given = vec![
-        (BudgetMetric::Rpo, dur(b.rpo)),
-        (BudgetMetric::Rto, dur(b.rto)),
-        (BudgetMetric::RtoP50, dur(b.rto_p50)),
-        (BudgetMetric::RtoP99, dur(b.rto_p99)),
-        (BudgetMetric::LostWrites, count(b.lost_writes)),
-        (BudgetMetric::Conflicts, count(b.conflicts)),
-        (BudgetMetric::LwwDiscarded, count(b.lww_discarded)),
-        (BudgetMetric::WriteLatencyP50, dur(b.write_latency_p50)),
-        (BudgetMetric::WriteLatencyP99, dur(b.write_latency_p99)),
-        (BudgetMetric::Availability, availability),
-        (BudgetMetric::DivergentKeys, count(b.divergent_keys)),
-        (
-            BudgetMetric::ResidencyViolations,
-            count(b.residency_violations),
-        ),
-        (BudgetMetric::StaleReads, count(b.stale_reads)),
-        (BudgetMetric::ReadLatencyP99, dur(b.read_latency_p99)),
-    ];
-    // Order as in BudgetMetric::ALL, whatever the order above.
-    given.sort_by_key(|(m, _)| BudgetMetric::ALL.iter().position(|a| a == m));
     let mut out = Vec::new();
-    for (metric, limit) in given {
-        let Some((limit, limit_text)) = limit else {
+    // In catalogue order, whatever the order in the file.
+    for metric in crate::metrics::catalogue::budgetable() {
+        let Some((_, limit)) = b.0.iter().find(|(m, _)| *m == metric) else {
             continue;
         };
-        let key = metric.key();
-        match metric {
-            BudgetMetric::Conflicts | BudgetMetric::LwwDiscarded
-                if replication.topology != Topology::MultiPrimary =>
-            {
+        let key = metric.name;
+        let (limit, limit_text) = match limit {
+            LimitDto::Dur(d) => (BudgetLimit::DurationUs(d.us), d.text.clone()),
+            LimitDto::Count(c) => (BudgetLimit::Count(c.0), c.0.to_string()),
+            LimitDto::Share(a) if !(0.0..=1.0).contains(&a.0) => {
+                let bound = if metric.is_floor() {
+                    "a floor"
+                } else {
+                    "a ceiling"
+                };
                 return Err(err(
                     format!("budgets.{key}"),
                     format!(
-                        "this scenario cannot produce `{key}`: it needs topology \"multi-primary\" (concurrent writes cannot occur otherwise); remove the budget"
+                        "{key} is {bound} between 0 and 1, such as 0.999; got {}",
+                        a.0
                     ),
                 ));
             }
-            BudgetMetric::ResidencyViolations if residency.is_empty() => {
-                return Err(err(
-                    format!("budgets.{key}"),
-                    "this scenario cannot produce `residency_violations`: it has no [[residency]] rule; remove the budget or add a rule",
-                ));
-            }
-            BudgetMetric::StaleReads | BudgetMetric::ReadLatencyP99 if !reads => {
-                return Err(err(
-                    format!("budgets.{key}"),
-                    format!(
-                        "this scenario cannot produce `{key}`: it has no reads (workload.reads_per_sec = 0); set reads_per_sec or remove the budget"
-                    ),
-                ));
-            }
-            _ => {}
+            LimitDto::Share(a) => (BudgetLimit::Ratio(a.0), a.0.to_string()),
+        };
+        if let Some(why) = cannot_produce(metric, replication, residency, reads) {
+            return Err(err(
+                format!("budgets.{key}"),
+                format!("this scenario cannot produce `{key}`: {why}"),
+            ));
         }
         out.push(Budget {
             metric,
@@ -360,4 +325,25 @@ pub(crate) fn budgets(
         });
     }
     Ok(out)
+}
+
+/// Why the scenario cannot produce `metric` (and what to do), if it cannot.
+fn cannot_produce(
+    metric: &Metric,
+    replication: &Replication,
+    residency: &[ResidencyRule],
+    reads: bool,
+) -> Option<&'static str> {
+    match metric.needs {
+        Needs::MultiPrimary if replication.topology != Topology::MultiPrimary => Some(
+            "it needs topology \"multi-primary\" (concurrent writes cannot occur otherwise); remove the budget",
+        ),
+        Needs::Residency if residency.is_empty() => {
+            Some("it has no [[residency]] rule; remove the budget or add a rule")
+        }
+        Needs::Reads if !reads => Some(
+            "it has no reads (workload.reads_per_sec = 0); set reads_per_sec or remove the budget",
+        ),
+        _ => None,
+    }
 }

@@ -5,6 +5,7 @@
 
 use serde::Deserialize;
 
+pub use super::budgets_dto::BudgetsDto;
 use super::dist::{KeyDistLeaf, Latency};
 use super::leaf::{
     ArrivalKw, Bandwidth, Count, DirectionKw, Dur, FaultKindKw, JitterKw, ModeKw, Num, OnRejoinKw,
@@ -171,23 +172,4 @@ pub struct ResidencyDto {
 #[serde(deny_unknown_fields)]
 pub struct CostDto {
     pub transfer_per_gb: Num,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BudgetsDto {
-    pub rpo: Option<Dur>,
-    pub rto: Option<Dur>,
-    pub rto_p50: Option<Dur>,
-    pub rto_p99: Option<Dur>,
-    pub lost_writes: Option<Count>,
-    pub conflicts: Option<Count>,
-    pub lww_discarded: Option<Count>,
-    pub write_latency_p50: Option<Dur>,
-    pub write_latency_p99: Option<Dur>,
-    pub availability: Option<Num>,
-    pub divergent_keys: Option<Count>,
-    pub residency_violations: Option<Count>,
-    pub stale_reads: Option<Count>,
-    pub read_latency_p99: Option<Dur>,
 }

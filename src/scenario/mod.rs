@@ -5,6 +5,7 @@
 //! (`validate.rs`, `failover.rs`, `checks.rs`, `traffic.rs`) → refusal of features the
 //! simulator does not model yet (`support.rs`).
 
+mod budgets_dto;
 mod checks;
 mod dist;
 mod dto;

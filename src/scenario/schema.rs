@@ -4,6 +4,7 @@
 //! and keywords; cross-field rules (known region names, shares summing to 1)
 //! stay with `regionsim validate`.
 
+use crate::metrics::catalogue::Unit;
 use serde_json::{json, Value};
 
 const DURATION: &str = r"^\s*([0-9]+(\.[0-9]+)?(d|h|ms|m|s|us|µs|μs))+\s*$";
@@ -235,25 +236,21 @@ fn fault() -> Value {
     f
 }
 
+/// `[budgets]`: one property per budgetable metric of the catalogue.
 fn budgets() -> Value {
+    let properties = crate::metrics::catalogue::budgetable()
+        .map(|m| {
+            let def = match m.unit {
+                Unit::Us => "duration",
+                Unit::Share => "share",
+                Unit::Count | Unit::Bytes => "count",
+            };
+            (m.name.to_string(), r(def, m.budget.unwrap_or_default()))
+        })
+        .collect::<serde_json::Map<String, Value>>();
     object(
         &[],
-        json!({
-            "rpo": r("duration", "Ceiling on the worst incident's RPO."),
-            "rto": r("duration", "Ceiling on the worst RTO."),
-            "rto_p50": r("duration", "Ceiling on the RTO p50."),
-            "rto_p99": r("duration", "Ceiling on the RTO p99."),
-            "lost_writes": { "$ref": "#/$defs/count" },
-            "conflicts": { "$ref": "#/$defs/count" },
-            "lww_discarded": { "$ref": "#/$defs/count" },
-            "write_latency_p50": { "$ref": "#/$defs/duration" },
-            "write_latency_p99": { "$ref": "#/$defs/duration" },
-            "availability": { "$ref": "#/$defs/share", "description": "A floor: share of requests that succeeded." },
-            "divergent_keys": { "$ref": "#/$defs/count" },
-            "residency_violations": { "$ref": "#/$defs/count" },
-            "stale_reads": { "$ref": "#/$defs/count", "description": "Needs reads_per_sec > 0." },
-            "read_latency_p99": r("duration", "Ceiling on the read latency p99; needs reads_per_sec > 0."),
-        }),
+        Value::Object(properties),
         "Every key optional; each is a ceiling except availability, a floor.",
     )
 }

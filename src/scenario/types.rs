@@ -334,66 +334,6 @@ pub struct Cost {
     pub transfer_per_gb: f64,
 }
 
-/// A metric that a budget may name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum BudgetMetric {
-    Rpo,
-    Rto,
-    RtoP50,
-    RtoP99,
-    LostWrites,
-    Conflicts,
-    LwwDiscarded,
-    WriteLatencyP50,
-    WriteLatencyP99,
-    /// A floor, not a ceiling.
-    Availability,
-    DivergentKeys,
-    ResidencyViolations,
-    /// Needs reads (`workload.reads_per_sec > 0`).
-    StaleReads,
-    ReadLatencyP99,
-}
-
-impl BudgetMetric {
-    /// The key used in `[budgets]`.
-    pub fn key(self) -> &'static str {
-        match self {
-            BudgetMetric::Rpo => "rpo",
-            BudgetMetric::Rto => "rto",
-            BudgetMetric::RtoP50 => "rto_p50",
-            BudgetMetric::RtoP99 => "rto_p99",
-            BudgetMetric::LostWrites => "lost_writes",
-            BudgetMetric::Conflicts => "conflicts",
-            BudgetMetric::LwwDiscarded => "lww_discarded",
-            BudgetMetric::WriteLatencyP50 => "write_latency_p50",
-            BudgetMetric::WriteLatencyP99 => "write_latency_p99",
-            BudgetMetric::Availability => "availability",
-            BudgetMetric::DivergentKeys => "divergent_keys",
-            BudgetMetric::ResidencyViolations => "residency_violations",
-            BudgetMetric::StaleReads => "stale_reads",
-            BudgetMetric::ReadLatencyP99 => "read_latency_p99",
-        }
-    }
-
-    pub const ALL: [BudgetMetric; 14] = [
-        BudgetMetric::Rpo,
-        BudgetMetric::Rto,
-        BudgetMetric::RtoP50,
-        BudgetMetric::RtoP99,
-        BudgetMetric::LostWrites,
-        BudgetMetric::Conflicts,
-        BudgetMetric::LwwDiscarded,
-        BudgetMetric::WriteLatencyP50,
-        BudgetMetric::WriteLatencyP99,
-        BudgetMetric::Availability,
-        BudgetMetric::DivergentKeys,
-        BudgetMetric::ResidencyViolations,
-        BudgetMetric::StaleReads,
-        BudgetMetric::ReadLatencyP99,
-    ];
-}
-
 /// The limit of a budget, in the metric's own unit.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum BudgetLimit {
@@ -406,7 +346,8 @@ pub enum BudgetLimit {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Budget {
-    pub metric: BudgetMetric,
+    /// The budgeted metric (a catalogue row with a budget).
+    pub metric: &'static crate::metrics::Metric,
     pub limit: BudgetLimit,
     /// The limit as written in the file (`"2m"`, `0`, `0.999`), for reports.
     pub limit_text: String,

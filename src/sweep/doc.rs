@@ -9,6 +9,7 @@
 use super::grid::Shard;
 use super::stats::{point_stats, PointStats};
 use super::{Definition, Row};
+use crate::metrics::Sample;
 use serde::{Deserialize, Serialize};
 
 /// How the percentiles are computed, written into sweep.json.
@@ -116,7 +117,10 @@ pub fn shard_json(definition: &Definition, shard: Shard, rows: &[Row]) -> String
             .iter()
             .map(|r| ShardRow {
                 row: r.clone(),
-                availability_exact: format!("{}", r.metrics.availability),
+                availability_exact: match r.metrics.get("availability") {
+                    Some(Sample::Ratio(a)) => format!("{a}"),
+                    _ => "NaN".to_string(),
+                },
             })
             .collect(),
     };
@@ -171,10 +175,11 @@ pub fn merge_shards(shards: Vec<(String, ShardDoc)>) -> Result<SweepDoc, String>
                     doc.shard
                 ));
             }
-            row.metrics.availability = sr
+            let exact = sr
                 .availability_exact
                 .parse::<f64>()
                 .map_err(|_| format!("{label}: run {i}: `availability_exact` is not a number"))?;
+            row.metrics.set("availability", Sample::Ratio(exact));
             let Some(slot) = slots.get_mut(i) else {
                 return Err(format!(
                     "{label}: run {i} is outside the sweep's {} runs",
@@ -258,9 +263,10 @@ mod tests {
                 params: Params::default(),
                 seed: 1 + i as u64,
                 budgets_breached: Vec::new(),
-                metrics: RowMetrics {
-                    availability: *a,
-                    ..RowMetrics::default()
+                metrics: {
+                    let mut m = RowMetrics::default();
+                    m.set("availability", Sample::Ratio(*a));
+                    m
                 },
             })
             .collect();
@@ -293,7 +299,7 @@ mod tests {
         let merged = merge_shards(shards).expect("merge");
         assert_eq!(sweep_json(&merged), sweep_json(&whole));
         for (r, a) in merged.rows.iter().zip(avail) {
-            assert_eq!(r.metrics.availability.to_bits(), a.to_bits());
+            assert_eq!(r.metrics.get("availability"), Some(Sample::Ratio(a)));
         }
     }
 

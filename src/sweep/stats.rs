@@ -7,17 +7,15 @@
 //! value, and a percentile that lands on it is `null`.
 
 use super::grid::Params;
-use super::row::{Sample, METRICS};
 use super::Row;
+use crate::metrics::Sample;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 /// The nearest-rank `pct`-th percentile of `sorted` (ascending, as by
 /// [`Sample::total_cmp`]); `Unbounded` for an empty slice.
 pub fn nearest_rank(sorted: &[Sample], pct: u32) -> Sample {
-    let n = sorted.len();
-    let rank = (pct as usize * n).div_ceil(100).max(1);
-    sorted.get(rank - 1).copied().unwrap_or(Sample::Unbounded)
+    crate::metrics::percentile::percentile_of(sorted, pct).unwrap_or(Sample::Unbounded)
 }
 
 /// One metric's spread over the seeds of a point.
@@ -98,11 +96,10 @@ pub fn point_stats(rows: &[Row], points: &[Params]) -> Vec<PointStats> {
                 .filter(|r| !r.budgets_breached.is_empty())
                 .count(),
             metrics: Spreads(
-                METRICS
-                    .iter()
+                crate::metrics::catalogue::columns()
                     .map(|m| {
-                        let values = rows.iter().map(|r| (m.get)(&r.metrics)).collect();
-                        (m.key, Spread::of(values))
+                        let values = rows.iter().filter_map(|r| r.metrics.get(m.name)).collect();
+                        (m.column.unwrap_or(m.name), Spread::of(values))
                     })
                     .collect(),
             ),

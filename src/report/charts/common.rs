@@ -1,4 +1,4 @@
-//! Shared pieces of the SVG charts: rendering to a string, the palette, the
+//! Shared pieces of the SVG charts: rendering to a string, the palette (from `palette.rs`), the
 //! time axis, fault-window shading and gap-aware line segments.
 
 use crate::metrics::{Kind, Series};
@@ -18,26 +18,7 @@ pub const FONT: &str = "sans-serif";
 pub type Draw<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 pub type Drawn = Result<(), Box<dyn Error>>;
 
-/// Series colours (Okabe–Ito, distinguishable with the common colour-vision
-/// deficiencies); green and purple are kept for the failover markers.
-pub const PALETTE: [RGBColor; 6] = [
-    RGBColor(0, 114, 178),
-    RGBColor(230, 159, 0),
-    RGBColor(86, 180, 233),
-    RGBColor(213, 94, 0),
-    RGBColor(0, 0, 0),
-    RGBColor(150, 150, 150),
-];
-
-/// The colour of the i-th series.
-pub fn color(i: usize) -> RGBColor {
-    PALETTE[i % PALETTE.len()]
-}
-
-/// Shading of fault windows.
-pub const FAULT: RGBColor = RGBColor(220, 50, 32);
-/// Shading of the drain period.
-pub const DRAIN: RGBColor = RGBColor(120, 120, 120);
+pub use crate::report::palette::{series as color, FAULT, GREY_120 as DRAIN};
 
 /// Renders a chart into an SVG string. A drawing error (never expected with
 /// the SVG backend) gives a small SVG that says so instead of a panic.

@@ -3,7 +3,7 @@
 
 use super::common::*;
 use crate::metrics::RunResult;
-use crate::report::fmt_ms;
+use crate::report::palette::{self, BLUE, BLUISH_GREEN, ORANGE, VERMILLION};
 use plotters::prelude::*;
 
 const TITLE: &str = "Write latency of acknowledged writes (CDF)";
@@ -21,12 +21,12 @@ pub fn latency_svg(result: &RunResult) -> String {
     let lo = cdf.first().map_or(p.p50, |c| c.0).min(p.p50);
     let hi = cdf.last().map_or(p.max, |c| c.0).max(p.max);
     let x = decades(ms(lo), ms(hi));
-    let curve = RGBColor(0, 114, 178).stroke_width(3);
+    let curve = BLUE.stroke_width(3);
     let markers = [
-        ("p50", p.p50, RGBColor(0, 158, 115)),
-        ("p95", p.p95, RGBColor(230, 159, 0)),
-        ("p99", p.p99, RGBColor(213, 94, 0)),
-        ("max", p.max, RGBColor(0, 0, 0)),
+        ("p50", p.p50, BLUISH_GREEN),
+        ("p95", p.p95, ORANGE),
+        ("p99", p.p99, VERMILLION),
+        ("max", p.max, palette::BLACK),
     ];
     let mut legend: Legend = Vec::new();
     if !cdf.is_empty() {
@@ -34,7 +34,7 @@ pub fn latency_svg(result: &RunResult) -> String {
     }
     for (name, us, c) in markers {
         legend.push((
-            format!("{name} {}", fmt_ms(us)),
+            format!("{name} {}", crate::metrics::human_duration(us)),
             Key::Dashed(c.stroke_width(2)),
         ));
     }
@@ -88,8 +88,8 @@ mod tests {
             "ms, log scale",
             "writes at or below (%)",
             "share of acknowledged writes",
-            "p99 3.200ms",
-            "max 9.000ms",
+            "p99 3.2ms",
+            "max 9ms",
         ] {
             assert!(svg.contains(s), "missing {s}");
         }

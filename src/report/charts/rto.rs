@@ -3,7 +3,8 @@
 //! then the total.
 
 use super::common::*;
-use crate::metrics::{fmt_duration_ms, Incident, RunResult};
+use crate::metrics::{human_duration, Incident, RunResult};
+use crate::report::palette::{BLUE, GREY_90, ORANGE, SKY_BLUE, VERMILLION};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -11,12 +12,12 @@ const TITLE: &str = "Where the RTO went, per incident";
 
 /// The phases: legend text and colour.
 const PHASES: [(&str, RGBColor); 4] = [
-    ("detection (health checks)", RGBColor(213, 94, 0)),
-    ("promotion", RGBColor(230, 159, 0)),
-    ("routing convergence", RGBColor(0, 114, 178)),
-    ("client retry tail", RGBColor(86, 180, 233)),
+    ("detection (health checks)", VERMILLION),
+    ("promotion", ORANGE),
+    ("routing convergence", BLUE),
+    ("client retry tail", SKY_BLUE),
 ];
-const TOTAL: RGBColor = RGBColor(90, 90, 90);
+const TOTAL: RGBColor = GREY_90;
 
 /// One bar: row label, start and end (µs since the incident start), colour
 /// index (`None` = the total), or no bar at all with a note.
@@ -135,7 +136,7 @@ pub fn rto_svg(result: &RunResult) -> String {
             rect.set_margin(6, 6, 0, 0);
             chart.draw_series(std::iter::once(rect))?;
             chart.draw_series(std::iter::once(Text::new(
-                fmt_duration_ms(b - a),
+                human_duration(b - a),
                 (b as f64 / 1e6 + x_max * 0.005, SegmentValue::CenterOf(y)),
                 text.clone(),
             )))?;
@@ -159,7 +160,7 @@ mod tests {
             "#1 RTO total",
             "\n1m\n",
             "\n29.5s\n",
-            "\n89.5s\n",
+            "\n1m 29.5s\n",
             "time since the incident started (s)",
             "client retry tail",
         ] {

@@ -3,6 +3,7 @@
 
 use super::common::*;
 use crate::metrics::{Kind, RunResult, Series};
+use crate::report::palette::{BLUISH_GREEN, DARK_PURPLE, REDDISH_PURPLE};
 use plotters::prelude::*;
 
 const TITLE: &str = "Success rate of requests per client region";
@@ -11,19 +12,9 @@ const TITLE: &str = "Success rate of requests per client region";
 /// and line width (a decision and its DNS change often coincide: the wider
 /// line stays visible under the narrower one).
 const STEPS: [(Kind, &str, RGBColor, u32); 3] = [
-    (
-        Kind::Decision,
-        "failover decided",
-        RGBColor(110, 50, 150),
-        5,
-    ),
-    (
-        Kind::Promotion,
-        "new primary takes writes",
-        RGBColor(0, 158, 115),
-        2,
-    ),
-    (Kind::Dns, "DNS answer changes", RGBColor(204, 121, 167), 2),
+    (Kind::Decision, "failover decided", DARK_PURPLE, 5),
+    (Kind::Promotion, "new primary takes writes", BLUISH_GREEN, 2),
+    (Kind::Dns, "DNS answer changes", REDDISH_PURPLE, 2),
 ];
 
 /// The chart as SVG text (deterministic bytes).

@@ -79,14 +79,10 @@ fn all_sections_validate_and_convert_between_formats() {
             jurisdiction: "EU".into()
         }]
     );
-    let metrics: Vec<BudgetMetric> = t.budgets.iter().map(|b| b.metric).collect();
+    let metrics: Vec<&str> = t.budgets.iter().map(|b| b.metric.name).collect();
     assert_eq!(
         metrics,
-        vec![
-            BudgetMetric::Conflicts,
-            BudgetMetric::LwwDiscarded,
-            BudgetMetric::ResidencyViolations
-        ]
+        vec!["conflicts", "lww_discarded", "residency_violations"]
     );
 
     let tree: serde_json::Value = toml::from_str(ALL_SECTIONS).expect("toml");

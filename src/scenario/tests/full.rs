@@ -5,9 +5,9 @@ use super::super::{parse_str, Format};
 use super::fixtures::{FULL_JSON, FULL_TOML};
 use super::toml_ok;
 
-fn budget(metric: BudgetMetric, limit: BudgetLimit, text: &str) -> Budget {
+fn budget(metric: &str, limit: BudgetLimit, text: &str) -> Budget {
     Budget {
-        metric,
+        metric: crate::metrics::metric(metric).expect("in the catalogue"),
         limit,
         limit_text: text.to_string(),
     }
@@ -167,31 +167,19 @@ fn expected() -> Scenario {
             transfer_per_gb: 0.02,
         }),
         budgets: vec![
-            budget(BudgetMetric::Rpo, BudgetLimit::DurationUs(s), "1s"),
-            budget(BudgetMetric::Rto, BudgetLimit::DurationUs(2 * m), "2m"),
-            budget(BudgetMetric::RtoP50, BudgetLimit::DurationUs(m), "1m"),
+            budget("rpo", BudgetLimit::DurationUs(s), "1s"),
+            budget("rto", BudgetLimit::DurationUs(2 * m), "2m"),
+            budget("rto_p50", BudgetLimit::DurationUs(m), "1m"),
+            budget("rto_p99", BudgetLimit::DurationUs(90 * s), "1m30s"),
+            budget("lost_writes", BudgetLimit::Count(0), "0"),
+            budget("write_latency_p50", BudgetLimit::DurationUs(5 * ms), "5ms"),
             budget(
-                BudgetMetric::RtoP99,
-                BudgetLimit::DurationUs(90 * s),
-                "1m30s",
-            ),
-            budget(BudgetMetric::LostWrites, BudgetLimit::Count(0), "0"),
-            budget(
-                BudgetMetric::WriteLatencyP50,
-                BudgetLimit::DurationUs(5 * ms),
-                "5ms",
-            ),
-            budget(
-                BudgetMetric::WriteLatencyP99,
+                "write_latency_p99",
                 BudgetLimit::DurationUs(250 * ms),
                 "250ms",
             ),
-            budget(
-                BudgetMetric::Availability,
-                BudgetLimit::Ratio(0.999),
-                "0.999",
-            ),
-            budget(BudgetMetric::DivergentKeys, BudgetLimit::Count(0), "0"),
+            budget("availability", BudgetLimit::Ratio(0.999), "0.999"),
+            budget("divergent_keys", BudgetLimit::Count(0), "0"),
         ],
         source_sha256: String::new(),
     }
