@@ -8,5 +8,5 @@ pub mod time;
 
 pub use queue::{EventQueue, LaneId};
 pub use rng::{Streams, Subsystem};
-pub use sim::{run, Handler, LoopStats, StopReason, Tagged};
+pub use sim::{run, run_limited, Handler, LoopStats, StopReason, Tagged};
 pub use time::{SimTime, US_PER_SEC};
