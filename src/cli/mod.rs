@@ -6,6 +6,8 @@
 //! broke one of its own invariants (a bug).
 
 mod check;
+mod files;
+mod io;
 mod merge;
 mod output;
 mod run;
@@ -120,6 +122,9 @@ or missing shards.";
 #[derive(Debug, Parser)]
 #[command(name = "regionsim", version, after_help = MAIN_EXAMPLES)]
 pub struct Cli {
+    /// Print nothing on stdout or stderr but errors (exit codes are unchanged).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -178,23 +183,32 @@ where
         Ok(cli) => cli,
         Err(e) => return clap_error(&e),
     };
-    match cli.command {
+    io::start(cli.quiet);
+    let code = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Validate(args) => validate::validate(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Check(args) => check::check(&args),
         Command::Schema => schema::schema(),
-    }
+    };
+    io::finish(code)
 }
 
 /// Prints a clap outcome; `--help` and `--version` exit 0, any misuse 2.
+/// Help and version go to stdout and survive a closed pipe.
 fn clap_error(e: &clap::Error) -> i32 {
     use clap::error::ErrorKind;
-    let _ = e.print();
     match e.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => EXIT_OK,
-        _ => EXIT_INVALID,
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            io::start(false);
+            io::out(&e.render().to_string());
+            io::finish(EXIT_OK)
+        }
+        _ => {
+            io::error(e.render().to_string().trim_end());
+            EXIT_INVALID
+        }
     }
 }
 
