@@ -56,7 +56,10 @@ fn toml_error(text: &str, path: &str, e: &toml::de::Error) -> ScenarioError {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
-    let message = message.join("; ");
+    let mut message = message.join("; ");
+    if message.is_empty() {
+        message = empty_toml_message(text, e.span().map(|s| s.start));
+    }
     // A missing top-level key has no useful position (the span is the whole document).
     let lc = if path == "." && message.starts_with("missing field") {
         None
@@ -66,6 +69,28 @@ fn toml_error(text: &str, path: &str, e: &toml::de::Error) -> ScenarioError {
     ScenarioError::at(location(lc, path), message)
 }
 
+/// What to say when the TOML parser gives no message: at the end of the file,
+/// a key with no value (`duration =`), else a generic syntax error.
+fn empty_toml_message(text: &str, at: Option<usize>) -> String {
+    let at_end = at.is_none_or(|a| text.get(a..).is_none_or(|rest| rest.trim().is_empty()));
+    if !at_end {
+        return "invalid TOML syntax here; expected `key = value`, `[table]` or `[[array]]`"
+            .to_string();
+    }
+    let last = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    match last.split_once('=') {
+        Some((key, value)) if value.trim().is_empty() => format!(
+            "the file ends before the value of `{}`; write a value after `=`, such as \"30m\", 3 or true",
+            key.trim()
+        ),
+        _ => "the file ends unexpectedly (is it truncated?)".to_string(),
+    }
+}
+
 /// A serde_json error's message without its " at line L column C" suffix, and the position.
 fn json_parts(e: &serde_json::Error) -> (String, Option<(usize, usize)>) {
     let full = e.to_string();
@@ -73,7 +98,10 @@ fn json_parts(e: &serde_json::Error) -> (String, Option<(usize, usize)>) {
         return (full, None);
     }
     let suffix = format!(" at line {} column {}", e.line(), e.column());
-    let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+    let mut message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+    if message.starts_with("EOF while parsing") {
+        message.push_str("; the file ends before the JSON document does (is it truncated?)");
+    }
     (message, Some((e.line(), e.column().max(1))))
 }
 

@@ -117,7 +117,7 @@ fn failover() {
     );
     check_append(
         "[failover.client]\nmax_attempts = 0\n",
-        &["field `failover.client.max_attempts`", "between 1 and 1000"],
+        &["field `failover.client.max_attempts`", "between 1 and 255"],
     );
     check_append(
         "[failover.client]\nendpoints = [\"a\", \"nope\"]\n",
