@@ -243,3 +243,56 @@ fn quiet_prints_nothing_but_errors() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("missing.toml"));
 }
+
+/// Runs `cmd` under `script` (a pseudo-terminal); None when there is no `script`.
+fn on_a_terminal(cmd: &str, env: &[(&str, &str)]) -> Option<String> {
+    let log = std::env::temp_dir().join(format!(
+        "regionsim-tty-{}-{}",
+        std::process::id(),
+        cmd.len()
+    ));
+    let mut c = Command::new("script");
+    c.args(["-qc", cmd, log.to_str().unwrap()])
+        .stdout(Stdio::null());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    if !c.status().is_ok_and(|s| s.success()) {
+        return None;
+    }
+    let t = fs::read_to_string(&log).ok();
+    let _ = fs::remove_file(&log);
+    t
+}
+
+#[test]
+fn a_long_run_shows_a_progress_bar_on_a_terminal_only() {
+    let d = temp("bar");
+    let s = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/ap-async-dns.toml");
+    let out = d.join("out").display().to_string();
+    let bin = env!("CARGO_BIN_EXE_regionsim");
+    let cmd = format!("{bin} run {s} --out {out} > /dev/null");
+    let Some(t) = on_a_terminal(&cmd, &[("REGIONSIM_PROGRESS_AFTER_MS", "0")]) else {
+        return;
+    };
+    assert!(t.contains("simulated s") && t.contains("ETA"), "{t}");
+    // Not on a pipe, and not with --quiet.
+    let o = bin_env(&["run", s, "--out", &out]);
+    assert!(!text(&o.stderr).contains("ETA"));
+    let t = on_a_terminal(
+        &format!("{cmd} --quiet"),
+        &[("REGIONSIM_PROGRESS_AFTER_MS", "0")],
+    );
+    assert!(!t.unwrap_or_default().contains("ETA"));
+    // NO_COLOR: no escape sequences in help on a terminal.
+    let t = on_a_terminal(&format!("{bin} run --help"), &[("NO_COLOR", "1")]).unwrap();
+    assert!(!t.contains('\u{1b}'), "{t:?}");
+}
+
+fn bin_env(args: &[&str]) -> Output {
+    bin()
+        .args(args)
+        .env("REGIONSIM_PROGRESS_AFTER_MS", "0")
+        .output()
+        .unwrap()
+}

@@ -10,6 +10,7 @@ mod files;
 mod io;
 mod merge;
 mod output;
+mod progress;
 mod run;
 mod schema;
 mod sweep;

@@ -6,7 +6,7 @@ use super::output::{collect_scenarios, fmt_rate, report_dir};
 use super::output::{progress_bar, timed};
 use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
 use crate::metrics::{evaluate, RunResult};
-use crate::model::{simulate, Bounds, SimError};
+use crate::model::SimError;
 use crate::report::{human_summary, report_json, run_files, trace_json};
 use crate::scenario::{load_path, Scenario};
 use clap::Args;
@@ -124,7 +124,7 @@ fn run_one(
     let seed = args.seed.unwrap_or(scenario.seed);
     let (outcome, wall) = timed(|| {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            simulate(&scenario, seed, Bounds::default())
+            super::progress::simulate_shown(&scenario, seed, ctx.bar.is_none())
         }))
     });
     let mut result = match outcome {

@@ -6,6 +6,7 @@
 use super::SimError;
 use crate::engine::time::fmt_duration;
 use crate::scenario::{Routing, Scenario, Topology};
+use std::sync::atomic::AtomicU64;
 
 /// Limits that keep a run bounded in events, simulated time and memory.
 #[derive(Clone, Copy, Debug)]
@@ -19,6 +20,9 @@ pub struct Bounds {
     /// Events pending in the queue at once (messages, timeouts, requests in
     /// flight), checked while the run goes: a hard memory bound.
     pub max_queued_events: u64,
+    /// Where the run publishes its simulated time (µs) every 65,536 events,
+    /// for a progress bar; written only, never read by the model.
+    pub progress_us: Option<&'static AtomicU64>,
 }
 
 impl Default for Bounds {
@@ -29,6 +33,7 @@ impl Default for Bounds {
             max_key_copies: 400_000_000,
             max_live_requests: 5_000_000,
             max_queued_events: 16_000_000,
+            progress_us: None,
         }
     }
 }

@@ -62,7 +62,8 @@ pub fn simulate_unchecked(
     world.start(&mut q, &Streams::new(seed));
     let mut stats = LoopStats::new();
     let limits = (bounds.max_events, bounds.max_queued_events);
-    match run_limited(&mut q, &mut world, SimTime(end), limits, &mut stats) {
+    let progress = bounds.progress_us;
+    match run_limited(&mut q, &mut world, SimTime(end), limits, progress, &mut stats) {
         Ok(()) => {}
         Err(StopReason::EventBound(n)) => {
             return Err(SimError::Bound(format!(
