@@ -185,6 +185,30 @@ fn tree(text: &str, format: Format) -> Result<serde_json::Value, ScenarioError> 
     }
 }
 
+/// Refuses lists longer than any valid scenario has, before the (slower)
+/// direct deserialization: at most 64 regions, so at most 64 x 63 / 2 links.
+fn check_list_lengths(tree: &serde_json::Value) -> Result<(), ScenarioError> {
+    let max_regions = super::validate::MAX_REGIONS;
+    let limits = [
+        ("regions", max_regions, "regions"),
+        (
+            "links",
+            max_regions * (max_regions - 1) / 2,
+            "links (one per pair of at most 64 regions)",
+        ),
+    ];
+    for (key, max, what) in limits {
+        let n = tree.get(key).and_then(|v| v.as_array()).map_or(0, Vec::len);
+        if n > max {
+            return Err(ScenarioError::field(
+                key.to_string(),
+                format!("{n} entries given; at most {max} {what} are supported"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Text → DTO: syntax and shape checks on the value tree, then a direct deserialization
 /// (errors carry line and column), then, with overrides, a deserialization of the
 /// overridden tree.
@@ -194,6 +218,7 @@ pub(crate) fn dto(
     list: &[(String, String)],
 ) -> Result<ScenarioDto, ScenarioError> {
     let mut tree = tree(text, format)?;
+    check_list_lengths(&tree)?;
     overrides::check_shapes(&tree)?;
     let dto = dto_direct(text, format)?;
     if list.is_empty() {

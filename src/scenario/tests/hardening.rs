@@ -49,3 +49,13 @@ fn oversized_files_are_refused_before_parsing() {
     let e = super::super::load_path(&p).unwrap_err();
     assert_err(&e, &["big.toml", "file", "at most 16777216 bytes (16 MiB)"]);
 }
+
+#[test]
+fn more_links_than_regions_allow_are_refused_before_deserializing() {
+    let block = "[[links]]\nbetween = [\"a\", \"b\"]\nlatency = \"1ms\"\n";
+    let e = toml_err(&format!("{MINIMAL}{}", block.repeat(2017)));
+    assert_err(
+        &e,
+        &["field `links`", "2018 entries given", "at most 2016 links"],
+    );
+}
