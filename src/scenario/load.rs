@@ -56,7 +56,7 @@ fn toml_error(text: &str, path: &str, e: &toml::de::Error) -> ScenarioError {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
-    let mut message = message.join("; ");
+    let mut message = super::suggest::with_suggestion(message.join("; "));
     if message.is_empty() {
         message = empty_toml_message(text, e.span().map(|s| s.start));
     }
@@ -98,7 +98,8 @@ fn json_parts(e: &serde_json::Error) -> (String, Option<(usize, usize)>) {
         return (full, None);
     }
     let suffix = format!(" at line {} column {}", e.line(), e.column());
-    let mut message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+    let mut message =
+        super::suggest::with_suggestion(full.strip_suffix(&suffix).unwrap_or(&full).to_string());
     if message.starts_with("EOF while parsing") {
         message.push_str("; the file ends before the JSON document does (is it truncated?)");
     }

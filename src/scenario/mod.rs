@@ -15,6 +15,7 @@ mod load;
 mod overrides;
 mod replication;
 mod schema;
+mod suggest;
 mod support;
 mod traffic;
 mod types;

@@ -59,3 +59,23 @@ fn more_links_than_regions_allow_are_refused_before_deserializing() {
         &["field `links`", "2018 entries given", "at most 2016 links"],
     );
 }
+
+#[test]
+fn unknown_fields_get_a_suggestion() {
+    let text = MINIMAL.replace("[workload]\n", "[workload]\nrequest_timout = \"2s\"\n");
+    let e = toml_err(&text);
+    assert_err(
+        &e,
+        &[
+            "field `workload.request_timout`",
+            "did you mean `request_timeout`?",
+        ],
+    );
+    let e = parse_str(
+        "{\"name\": \"x\", \"duraton\": \"1m\"}",
+        "t.json",
+        Format::Json,
+    )
+    .unwrap_err();
+    assert_err(&e, &["did you mean `duration`?"]);
+}
