@@ -30,6 +30,10 @@ pub struct CheckArgs {
     /// Write JUnit XML here: one testsuite per scenario, one testcase per budget.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Write the whole result (per scenario, per budget, per seed, baseline,
+    /// problems) here as one JSON document.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
     /// Compare with earlier reports: DIR/<scenario name>/report.json, as written
     /// by `regionsim run --out DIR`. A headline metric that got worse fails.
     #[arg(long, value_name = "DIR")]
@@ -90,6 +94,13 @@ pub fn check(args: &CheckArgs) -> i32 {
                 "{}: cannot write the JUnit file: {e}",
                 shown(path)
             ));
+            code = code.max(EXIT_INVALID);
+        }
+    }
+    if let Some(path) = &args.json {
+        let doc = super::check_json::check_json(&checks, code);
+        if let Err(e) = write_file(path, doc.as_bytes()) {
+            error(&format!("{}: cannot write the JSON file: {e}", shown(path)));
             code = code.max(EXIT_INVALID);
         }
     }

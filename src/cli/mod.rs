@@ -6,6 +6,7 @@
 //! broke one of its own invariants (a bug).
 
 mod check;
+mod check_json;
 mod files;
 mod io;
 mod merge;

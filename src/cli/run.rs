@@ -46,6 +46,7 @@ pub fn run(args: &RunArgs) -> i32 {
     let bar = progress_bar(files.len(), "run");
     let ctx = Ctx {
         many: files.len() > 1,
+        json_lines: files.len() > 1 || args.scenarios.iter().any(|p| p.is_dir()),
         bar: bar.as_ref(),
     };
     let mut first = true;
@@ -67,6 +68,8 @@ pub fn run(args: &RunArgs) -> i32 {
 struct Ctx<'a> {
     /// More than one scenario: trace files get the scenario's name.
     many: bool,
+    /// `--json` prints one compact report per line (several scenarios or a folder).
+    json_lines: bool,
     /// The progress bar, when stderr is a terminal (messages go above it).
     bar: Option<&'a indicatif::ProgressBar>,
 }
@@ -160,7 +163,10 @@ fn run_one(
         }
     }
 
-    if args.json {
+    if args.json && ctx.json_lines {
+        // Serialising plain structs of numbers, strings and ordered maps cannot fail.
+        out(&(serde_json::to_string(&result.report).unwrap_or_default() + "\n"));
+    } else if args.json {
         out(&json);
     } else {
         if !first {
