@@ -115,3 +115,36 @@ fn check_json_writes_the_whole_result() {
     assert_eq!(budgets[0]["runs"].as_array().unwrap().len(), 3);
     assert!(budgets[0]["spread"]["p99"].is_number() || budgets[0]["spread"]["p99"].is_null());
 }
+
+#[test]
+fn completions_for_every_shell_and_a_man_page() {
+    for (shell, needle) in [
+        ("bash", "_regionsim()"),
+        ("zsh", "#compdef regionsim"),
+        ("fish", "complete -c regionsim"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion:arg-completer[regionsim]"),
+    ] {
+        let o = regionsim(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}");
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            text.contains(needle),
+            "{shell}: {}",
+            &text[..text.len().min(300)]
+        );
+        assert!(
+            text.contains("validate") && text.contains("--seeds"),
+            "{shell}"
+        );
+    }
+    let o = regionsim(&["completions", "tcsh"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = regionsim(&["man"]);
+    assert_eq!(o.status.code(), Some(0));
+    let page = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        page.contains(".TH regionsim 1") && page.contains("validate"),
+        "{page}"
+    );
+}

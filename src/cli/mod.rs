@@ -7,6 +7,7 @@
 
 mod check;
 mod check_json;
+mod completions;
 mod files;
 mod io;
 mod merge;
@@ -119,6 +120,14 @@ Example:
 Exit codes: 0 all good, 1 some run breached a budget, 2 invalid, foreign, overlapping
 or missing shards.";
 
+const COMPLETIONS_EXAMPLE: &str = "\
+Examples:
+  regionsim completions bash > /etc/bash_completion.d/regionsim
+  regionsim completions zsh > \"${fpath[1]}/_regionsim\"
+  regionsim completions fish > ~/.config/fish/completions/regionsim.fish
+
+Exit codes: 0, 2 for an unknown shell.";
+
 /// regionsim: a deterministic multi-region failure simulator. It measures RPO,
 /// RTO, lost writes, conflicts and availability from a simulated history.
 #[derive(Debug, Parser)]
@@ -168,6 +177,14 @@ pub enum Command {
     /// Print the JSON Schema of the scenario format (for editors).
     #[command(after_help = SCHEMA_EXAMPLE)]
     Schema,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = COMPLETIONS_EXAMPLE)]
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff).
+    #[command(
+        after_help = "Example:\n  regionsim man > regionsim.1 && man -l regionsim.1\n\nExit codes: 0."
+    )]
+    Man,
 }
 
 /// Runs the command line of this process and returns its exit code.
@@ -193,6 +210,8 @@ where
         Command::Merge(args) => merge::merge(&args),
         Command::Check(args) => check::check(&args),
         Command::Schema => schema::schema(),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man => completions::man(),
     };
     io::finish(code)
 }
