@@ -284,6 +284,17 @@ fn a_long_run_shows_a_progress_bar_on_a_terminal_only() {
         &[("REGIONSIM_PROGRESS_AFTER_MS", "0")],
     );
     assert!(!t.unwrap_or_default().contains("ETA"));
+    // Nor the bar of a check over seeds, with --quiet.
+    let t = on_a_terminal(
+        &format!("{bin} check {s} --seeds 1..3 --out {out} --quiet"),
+        &[],
+    );
+    let t = t.unwrap_or_default();
+    let printed: Vec<&str> = t
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with("Script "))
+        .collect();
+    assert!(printed.is_empty(), "{printed:?}");
     // NO_COLOR: no escape sequences in help on a terminal.
     let t = on_a_terminal(&format!("{bin} run --help"), &[("NO_COLOR", "1")]).unwrap();
     assert!(!t.contains('\u{1b}'), "{t:?}");

@@ -232,9 +232,7 @@ fn read_baseline(
         c.baseline = Some(BaselineCheck::Missing { path: shown });
         return None;
     }
-    let parsed = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read the baseline: {e}"))
-        .and_then(|text| parse_baseline(&text));
+    let parsed = read_capped(&path).and_then(|text| parse_baseline(&text));
     match parsed {
         Ok(b) => Some((shown, b)),
         Err(m) => {
@@ -273,6 +271,25 @@ fn compare_baseline(
             && b.scenario_sha256 != scenario.source_sha256,
         rows: compare(b, &current.report),
     });
+}
+
+/// A baseline file as text, refused past the size of a scenario file's cap
+/// (a report.json is far smaller) and when it is not a regular file.
+fn read_capped(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let max = crate::scenario::MAX_FILE_BYTES;
+    let f = std::fs::File::open(path).map_err(|e| format!("cannot read the baseline: {e}"))?;
+    if !f.metadata().is_ok_and(|m| m.is_file()) {
+        return Err("the baseline is not a regular file".to_string());
+    }
+    let mut text = String::new();
+    f.take(max + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("cannot read the baseline: {e}"))?;
+    if text.len() as u64 > max {
+        return Err(format!("the baseline is larger than {max} bytes"));
+    }
+    Ok(text)
 }
 
 fn run_problem(label: &str, seed: u64, e: &RunError) -> Problem {

@@ -96,10 +96,10 @@ pub fn fmt_rate(events: u64, secs: f64) -> String {
     }
 }
 
-/// A progress bar on stderr, only when stderr is a terminal and there is more
-/// than one run to wait for.
+/// A progress bar on stderr, only when stderr is a terminal, without `--quiet`,
+/// and when there is more than one run to wait for.
 pub(super) fn progress_bar(total: usize, what: &str) -> Option<indicatif::ProgressBar> {
-    if total < 2 || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+    if total < 2 || super::io::quiet() || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         return None;
     }
     let bar = indicatif::ProgressBar::with_draw_target(

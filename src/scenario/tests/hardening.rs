@@ -79,3 +79,16 @@ fn unknown_fields_get_a_suggestion() {
     .unwrap_err();
     assert_err(&e, &["did you mean `duration`?"]);
 }
+
+#[test]
+fn jurisdictions_with_control_characters_are_refused() {
+    let text = MINIMAL.replacen(
+        "name = \"a\"\n",
+        "name = \"a\"\njurisdiction = \"E\\u001bU\"\n",
+        1,
+    );
+    assert_err(
+        &toml_err(&text),
+        &["field `regions[0].jurisdiction`", "control character"],
+    );
+}
