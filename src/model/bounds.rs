@@ -3,6 +3,7 @@
 //! fields that drive the figure. `simulate` and `regionsim validate` both call
 //! [`preflight`], so a scenario that validates is never refused up front later.
 
+use super::links::Sampler;
 use super::SimError;
 use crate::engine::time::fmt_duration;
 use crate::scenario::{Routing, Scenario, Topology};
@@ -130,23 +131,37 @@ pub fn queue_message(n: u64) -> String {
 }
 
 /// Probe loops (checker, target) and the events they make per simulated
-/// second: measured, about one event per loop every two intervals.
+/// second: a probe and its answer per cycle, a cycle being the interval plus
+/// the round trip (zero when a region checks itself).
 fn probe_events_per_sec(s: &Scenario) -> (u64, f64) {
     let Some(f) = &s.failover else {
         return (0, 0.0);
     };
     let hc = &f.health_check;
-    let n = s.regions.len() as u64;
-    let targets = match (s.replication.topology, s.replication.primary) {
-        (Topology::SinglePrimary, Some(_)) => s.replication.replicas.len() as u64 + 1,
-        _ => n,
+    let n = s.regions.len();
+    let targets: Vec<usize> = match (s.replication.topology, s.replication.primary) {
+        (Topology::SinglePrimary, Some(p)) => std::iter::once(p)
+            .chain(s.replication.replicas.iter().copied())
+            .collect(),
+        _ => (0..n).collect(),
     };
-    let per_target = hc
-        .checkers
-        .as_ref()
-        .map_or(n.saturating_sub(1), |c| c.len() as u64);
-    let loops = targets * per_target;
-    (loops, loops as f64 * 0.5e6 / hc.interval_us.max(1) as f64)
+    let mut loops = 0;
+    let mut rate = 0.0;
+    for &t in &targets {
+        let checkers: Vec<usize> = match &hc.checkers {
+            Some(c) => c.clone(),
+            None => (0..n).filter(|&r| r != t).collect(),
+        };
+        for c in checkers {
+            let rtt = s
+                .link_between(c, t)
+                .filter(|_| c != t)
+                .map_or(0, |l| 2 * Sampler::median(&l.latency));
+            loops += 1;
+            rate += 2e6 / hc.interval_us.saturating_add(rtt).max(1) as f64;
+        }
+    }
+    (loops, rate)
 }
 
 /// Events of the whole run, estimated from rates; refused above the bound.

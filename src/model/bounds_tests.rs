@@ -78,6 +78,11 @@ fn tiny_health_check_interval_is_refused() {
         .replace("duration = \"2s\"", "duration = \"719h\"")
         .replace("drain = \"1s\"", "drain = \"0s\"")
         + "[failover]\nrouting = \"dns\"\n[failover.health_check]\ninterval = \"1us\"\n";
+    // Checked from the other region only: each probe waits for a 20 ms round trip.
+    let s = parse_str(&text, "t.toml", Format::Toml).unwrap();
+    preflight(&s, &Bounds::default()).unwrap();
+    // A region that checks itself probes every microsecond.
+    let text = text + "checkers = [\"a\", \"c\"]\n";
     let s = parse_str(&text, "t.toml", Format::Toml).unwrap();
     let m = refused(&s);
     assert!(m.contains("failover.health_check.interval = 1us"), "{m}");
