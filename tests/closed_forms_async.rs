@@ -114,7 +114,7 @@ fn dns_rto_lies_within_detection_plus_ttl() {
     );
     for seed in 0..6 {
         let r = run(&two_plus_checker("38ms", &extra), seed);
-        let unhealthy = first_at(&r, "health checks: a unhealthy").expect("detected");
+        let unhealthy = first_at(&r, unhealthy("a")).expect("detected");
         let d = unhealthy - 60_000_000;
         assert!(d >= d_lo && d < d_hi, "seed {seed}: detection {d}");
         let inc = &r.report.incidents[0];
@@ -156,8 +156,8 @@ duration = "20s"
     let m = &r.report.metrics;
     assert_eq!(m.lost_writes, 0);
     assert!(m.converged);
-    assert!(first_at(&r, "promoted").is_none());
-    assert!(first_at(&r, "unhealthy").is_none());
+    assert!(first_at(&r, Happening::is_takeover).is_none());
+    assert!(first_at(&r, Happening::is_unhealthy_verdict).is_none());
     let rto = m.rto_us.unwrap();
     // The last failures a client sees are requests sent just before 80 s
     // timing out 2 s later; its next write then succeeds: 22 s plus a gap.
@@ -264,7 +264,7 @@ duration = "60s"
     let m = &r.report.metrics;
     assert!((37..=39).contains(&m.lost_writes), "lost {}", m.lost_writes);
     assert!(m.converged, "divergent {}", m.divergent_keys);
-    assert!(first_at(&r, "a rejoined as a replica of b").is_some());
+    assert!(first_at(&r, |h| matches!(h, Happening::Rejoined { region, primary, .. } if region == "a" && primary == "b")).is_some());
     assert!(m.replication_lag_us.contains_key("a"));
 }
 
@@ -314,9 +314,22 @@ fn dns_propagation_delays_the_answer() {
     let prop = FAILOVER.replace("ttl = \"60s\"", "ttl = \"60s\"\npropagation = \"7s\"");
     let extra = format!("{}{prop}{OUTAGE_A_60S}", workload(1000, "poisson", "2ms"));
     let r = run(&two_plus_checker("38ms", &extra), 2);
-    let decided = first_at(&r, "failover decided").unwrap();
-    let answered = first_at(&r, "DNS answers b").unwrap();
+    let decided = first_at(&r, |h| matches!(h, Happening::FailoverDecided { .. })).unwrap();
+    let answered = first_at(
+        &r,
+        |h| matches!(h, Happening::DnsAnswers { target, .. } if target == "b"),
+    )
+    .unwrap();
     assert_eq!(answered - decided, 7_000_000);
-    let last_moved = first_at(&r, "last TTL-honest client").unwrap();
+    let last_moved = first_at(&r, |h| {
+        matches!(
+            h,
+            Happening::ClientsMoved {
+                how: Move::DnsHonest,
+                ..
+            }
+        )
+    })
+    .unwrap();
     assert!(last_moved >= answered && last_moved <= answered + 60_000_000);
 }

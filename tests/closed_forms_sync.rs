@@ -127,7 +127,7 @@ fn sync_and_semi_sync_lose_nothing_when_the_primary_dies() {
     ] {
         let r = run(&star(mode, acks, &format!("{CHECKS}{crash}")), 1);
         let m = &r.report.metrics;
-        assert!(first_at(&r, "promoted to primary").is_some(), "{mode}");
+        assert!(first_at(&r, Happening::is_takeover).is_some(), "{mode}");
         assert_eq!(m.lost_writes, 0, "{mode} {acks}");
         assert_eq!(m.rpo_us, 0);
         // Writes committed at a but still waiting when it died were never
@@ -190,7 +190,7 @@ fn semi_sync_falls_back_after_the_timeout_and_releases_all_waiters() {
     let r = run(&pair(PARTITION_30S), 1);
     let m = &r.report.metrics;
     assert_eq!(m.semi_sync_fallbacks, 1);
-    let fb = first_at(&r, "falling back to async").expect("fallback");
+    let fb = first_at(&r, |h| matches!(h, Happening::SemiSyncFallback { .. })).expect("fallback");
     // The first write left waiting was committed at t0 - (2d + replica commit):
     // its receipt was still on the way back at t0. The fallback is 10 s later.
     assert!((39_922_000..=39_924_000).contains(&fb), "fallback at {fb}");
@@ -201,21 +201,14 @@ fn semi_sync_falls_back_after_the_timeout_and_releases_all_waiters() {
         m.write_latency_us.max
     );
     // r x timeout = 10 s x 1000 writes/s were released at once.
-    let line = timeline(&r)
+    let waiting = timeline(&r)
         .into_iter()
-        .find(|(_, w)| w.contains("falling back"))
-        .unwrap()
-        .1;
-    let waiting: u64 = line
-        .split(", ")
-        .nth(1)
-        .unwrap()
-        .split(' ')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!((9_999..=10_001).contains(&waiting), "{line}");
+        .find_map(|(_, h)| match h {
+            Happening::SemiSyncFallback { waiting, .. } => Some(waiting),
+            _ => None,
+        })
+        .expect("fallback");
+    assert!((9_999..=10_001).contains(&waiting), "{waiting}");
     assert_eq!(m.lost_writes, 0);
     assert!(m.converged);
 }
@@ -230,7 +223,7 @@ fn semi_sync_fallback_trap_loses_rate_times_time_since_partition() {
     );
     let r = run(&pair(&faults), 1);
     let m = &r.report.metrics;
-    assert!(first_at(&r, "b promoted to primary").is_some());
+    assert!(first_at(&r, promoted("b")).is_some());
     let expect = 1000.0 * 20.0 + 38.0;
     let lost = m.lost_writes as f64;
     assert!(
@@ -247,7 +240,7 @@ fn semi_sync_fallback_trap_loses_rate_times_time_since_partition() {
 fn semi_sync_rearms_after_the_backlog_drains() {
     let r = run(&pair(PARTITION_30S), 1);
     let heal = 60_000_000;
-    let rearm = first_at(&r, "semi-sync re-armed").expect("re-armed");
+    let rearm = first_at(&r, |h| matches!(h, Happening::SemiSyncRearmed { .. })).expect("re-armed");
     // Unlimited bandwidth: the backlog is resent at the heal and delivered one
     // way later; the receipt takes another 38 ms back (+ 1 ms replica commit).
     assert!(
@@ -266,7 +259,7 @@ fn semi_sync_rearms_after_the_backlog_drains() {
         )
         .replace("writes_per_sec = 1000", "writes_per_sec = 500");
     let r = run(&slow, 1);
-    let rearm = first_at(&r, "semi-sync re-armed").expect("re-armed");
+    let rearm = first_at(&r, |h| matches!(h, Happening::SemiSyncRearmed { .. })).expect("re-armed");
     assert!(
         (90_000_000..91_000_000).contains(&rearm),
         "re-armed at {rearm}"

@@ -69,7 +69,7 @@ fn route53_default_detection_bounds() {
     let f = "[failover]\n[failover.health_check]\ninterval = \"30s\"\nfailure_threshold = 3\ntimeout = \"4s\"\nunhealthy_share = 0.82\n";
     for seed in 0..5 {
         let r = run(&world("c", f, CRASH_A), seed);
-        let d = first_at(&r, "health checks: a unhealthy").expect("detected") - 60_000_000;
+        let d = first_at(&r, unhealthy("a")).expect("detected") - 60_000_000;
         assert!(
             (72_000_000..106_000_000).contains(&d),
             "seed {seed}: detection {d}"
@@ -89,11 +89,11 @@ fn partial_partition_below_the_share_does_not_fail_over() {
     // a's checkers are b, c, d, e, f: 4 of 5 = 80% <= 82%.
     let four = "[[faults]]\nkind = \"partition\"\nsides = [[\"a\"], [\"c\", \"d\", \"e\", \"f\"]]\nat = \"1m\"\nduration = \"3m\"\n";
     let r = run(&world("c", f, four), 1);
-    assert!(first_at(&r, "a unhealthy").is_none());
-    assert!(first_at(&r, "promoted").is_none());
+    assert!(first_at(&r, unhealthy("a")).is_none());
+    assert!(first_at(&r, Happening::is_takeover).is_none());
     let all = "[[faults]]\nkind = \"partition\"\nsides = [[\"a\"], [\"b\", \"c\", \"d\", \"e\", \"f\"]]\nat = \"1m\"\nduration = \"3m\"\n";
     let r = run(&world("c", f, all), 1);
-    assert!(first_at(&r, "b promoted").is_some());
+    assert!(first_at(&r, promoted("b")).is_some());
 }
 
 /// E-D3: a share v of clients behind TTL-ignoring resolvers keeps the old
@@ -107,7 +107,7 @@ fn stale_resolvers_make_the_tail_not_the_median() {
     let honest = run(&world("c", base, CRASH_A), 4);
     let tail = run(&world("c", &stale, CRASH_A), 4);
     let (h, s) = (&honest.report.incidents[0], &tail.report.incidents[0]);
-    let d = first_at(&honest, "a unhealthy").unwrap() - 60_000_000;
+    let d = first_at(&honest, unhealthy("a")).unwrap() - 60_000_000;
     // Honest: everyone within detection + TTL (+ a write gap).
     assert!(h.rto_us.unwrap() <= d + 61_000_000);
     // 10 of 100 clients are stale: p99 and max lie in [D + extra, D + TTL + extra].
@@ -137,7 +137,10 @@ fn anycast_rto_is_the_convergence_time() {
     assert!((6_000_000..6_800_000).contains(&rto), "rto {rto}");
     // Nobody is back before the route moves.
     assert!(inc.rto_p50_us.unwrap() >= 5_000_000);
-    assert!(first_at(&r, "anycast: last client in b routed to").is_some());
+    assert!(first_at(&r, |h| {
+        matches!(h, Happening::ClientsMoved { region, how: Move::Anycast, .. } if region == "b")
+    })
+    .is_some());
     assert_eq!(r.report.metrics.lost_writes, 0);
     let b = inc.rto_breakdown.unwrap();
     assert!(
@@ -180,7 +183,7 @@ fn client_side_rto_is_timeout_plus_backoff_plus_round_trip() {
         after <= give_up + 1_000_000,
         "recovered {after} after the promotion"
     );
-    assert!(first_at(&r, "b promoted").is_some());
+    assert!(first_at(&r, promoted("b")).is_some());
     // Async: what was on the wire to b at the crash (~1000/s x 38 ms).
     assert!(r.report.metrics.lost_writes <= 45);
     // Clients remember b: afterwards writes take one round trip again.
@@ -204,8 +207,11 @@ fn split_brain_discard_loses_the_old_sides_writes_reconcile_none() {
     };
     let r = run(&world("a", &f("discard"), part), 1);
     let m = &r.report.metrics;
-    assert!(first_at(&r, "b promoted").is_some());
-    assert!(first_at(&r, "a rejoined as a replica of b").is_some());
+    assert!(first_at(&r, promoted("b")).is_some());
+    assert!(first_at(&r, |h| {
+        matches!(h, Happening::Rejoined { region, primary, .. } if region == "a" && primary == "b")
+    })
+    .is_some());
     assert!(m.lost_writes > 1000, "lost {}", m.lost_writes);
     // Every lost write was accepted by a after the partition cut it off
     // (those on the wire at the cut included), and before the heal.
@@ -218,7 +224,16 @@ fn split_brain_discard_loses_the_old_sides_writes_reconcile_none() {
     let m = &r.report.metrics;
     assert_eq!(m.lost_writes, 0);
     assert!(m.converged);
-    assert!(first_at(&r, "reconciled").is_some());
+    assert!(first_at(&r, |h| {
+        matches!(
+            h,
+            Happening::Rejoined {
+                outcome: RejoinOutcome::Reconciled { .. },
+                ..
+            }
+        )
+    })
+    .is_some());
 
     // Without fencing the old primary never learns it was deposed: it keeps
     // its writes, the regions stay divergent, and those writes are lost.
@@ -227,5 +242,5 @@ fn split_brain_discard_loses_the_old_sides_writes_reconcile_none() {
     let m = &r.report.metrics;
     assert!(!m.converged && m.divergent_keys > 0);
     assert!(m.lost_writes > 1000);
-    assert!(first_at(&r, "rejoined").is_none());
+    assert!(first_at(&r, |h| matches!(h, Happening::Rejoined { .. })).is_none());
 }

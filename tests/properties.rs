@@ -686,16 +686,20 @@ impl Sc {
         if let Some(pc) = f.unhealthy_share_pc {
             s.kv("unhealthy_share", format!("{}.{:02}", pc / 100, pc % 100));
         }
-        let s = d.sec("[failover.dns]");
-        s.kv("ttl", quoted(&dur(f.ttl_us)));
-        if let Some(p) = f.propagation_us {
-            s.kv("propagation", quoted(&dur(p)));
-        }
-        if let Some(pm) = f.stale_fraction_pm {
-            s.kv("stale_fraction", per_mille(pm));
-        }
-        if let Some(x) = f.stale_extra_us {
-            s.kv("stale_extra", quoted(&dur(x)));
+        // [failover.dns] only where DNS routes (a section of another
+        // mechanism is a contradiction the validator refuses).
+        if matches!(f.routing, RoutingG::Default | RoutingG::Dns) {
+            let s = d.sec("[failover.dns]");
+            s.kv("ttl", quoted(&dur(f.ttl_us)));
+            if let Some(p) = f.propagation_us {
+                s.kv("propagation", quoted(&dur(p)));
+            }
+            if let Some(pm) = f.stale_fraction_pm {
+                s.kv("stale_fraction", per_mille(pm));
+            }
+            if let Some(x) = f.stale_extra_us {
+                s.kv("stale_extra", quoted(&dur(x)));
+            }
         }
         match &f.routing {
             RoutingG::Anycast(c) => {
@@ -1024,7 +1028,8 @@ fn repl_from_raw(raw: &ReplRaw, n: usize) -> ReplG {
         replicas,
         mode,
         acks,
-        semi_sync_timeout_us: sst.map(|s| s * S),
+        // Only semi-sync takes a timeout (elsewhere it is a contradiction).
+        semi_sync_timeout_us: sst.filter(|_| mode == Some("semi-sync")).map(|s| s * S),
     }
 }
 
@@ -2054,6 +2059,7 @@ fn mutate(sc: &Sc, m: &Mutation) -> String {
             sc.repl.topology = Topo::Home;
             sc.repl.mode = None;
             sc.repl.acks = None;
+            sc.repl.semi_sync_timeout_us = None;
         }
         _ => {}
     }

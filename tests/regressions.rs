@@ -31,7 +31,7 @@ fn a_late_causally_earlier_write_is_no_conflict() {
         .series
         .timeline
         .iter()
-        .any(|e| e.what.contains("promoted: now home of"));
+        .any(|e| matches!(e.event, Happening::HomePromoted { .. }));
     assert!(moved);
     assert_eq!((m.conflicts, m.lww_discarded), (0, 0));
     assert!(m.converged);

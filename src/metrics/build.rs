@@ -166,11 +166,9 @@ fn rec_timeline(rec: &Recorder, f: &Facts) -> Vec<TimelineEntry> {
     let mut v: Vec<TimelineEntry> = rec
         .timeline
         .iter()
-        .map(|(at, kind, region, what)| TimelineEntry {
-            at_us: *at,
-            what: what.clone(),
-            kind: kind.as_str().to_string(),
-            region: region.map(|r| f.region_names[r].clone()),
+        .map(|(at, region, what)| {
+            let region = region.map(|r| f.region_names[r].clone());
+            TimelineEntry::new(*at, what.clone(), region)
         })
         .collect();
     v.sort_by_key(|e| e.at_us);
@@ -178,14 +176,8 @@ fn rec_timeline(rec: &Recorder, f: &Facts) -> Vec<TimelineEntry> {
 }
 
 /// Splits an RTO into detection, promotion, routing and the client tail, from
-/// the incident's timeline. Phases are consecutive and sum to `rto`.
+/// the incident's typed timeline. Phases are consecutive and sum to `rto`.
 fn breakdown(start: u64, rto: u64, timeline: &[TimelineEntry]) -> RtoBreakdown {
-    let first = |kind: &str, needle: &str| {
-        timeline
-            .iter()
-            .find(|e| e.kind == kind && e.what.contains(needle))
-            .map(|e| e.at_us)
-    };
     let end = start + rto;
     let clamp = |t: u64| t.clamp(start, end);
     // Detection counts only when the health decision drove the recovery (a
@@ -193,21 +185,19 @@ fn breakdown(start: u64, rto: u64, timeline: &[TimelineEntry]) -> RtoBreakdown {
     let acted_on = |t: u64| {
         timeline
             .iter()
-            .any(|e| e.at_us == t && (e.kind == "decision" || e.kind == "dns"))
+            .any(|e| e.at_us == t && e.event.acts_on_verdict())
     };
     let detected = timeline
         .iter()
-        .find(|e| {
-            e.kind == "health"
-                && e.what.ends_with(" unhealthy")
-                && e.at_us <= end
-                && acted_on(e.at_us)
-        })
+        .find(|e| e.event.is_unhealthy_verdict() && e.at_us <= end && acted_on(e.at_us))
         .map_or(start, |e| clamp(e.at_us));
-    let promoted = first("promotion", "promoted").map_or(detected, |t| clamp(t.max(detected)));
+    let promoted = timeline
+        .iter()
+        .find(|e| e.event.is_takeover())
+        .map_or(detected, |e| clamp(e.at_us.max(detected)));
     let routed = timeline
         .iter()
-        .filter(|e| (e.kind == "routing" || e.kind == "dns") && e.at_us <= end)
+        .filter(|e| e.event.moves_clients() && e.at_us <= end)
         .map(|e| e.at_us)
         .max()
         .map_or(promoted, |t| clamp(t.max(promoted)));
@@ -366,6 +356,11 @@ pub fn build(mut rec: Recorder, f: Facts) -> RunResult {
             timeline: rec_timeline(&rec, &f),
             regions: f.region_names.clone(),
             latency_cdf: rec.latency.cdf(),
+            writes_served: (0..f.region_names.len())
+                .filter(|&r| !rec.writes_served[r].is_empty())
+                .map(|r| (name(r), rec.writes_served[r].clone()))
+                .collect(),
+            seconds: rec.seconds() as u64,
         },
     }
 }

@@ -2,6 +2,7 @@
 
 mod budgets;
 mod build;
+mod happening;
 mod histogram;
 mod ranges;
 mod recorder;
@@ -10,8 +11,9 @@ mod rto;
 
 pub use budgets::*;
 pub use build::{build, Facts};
+pub use happening::{Bound, FaultWhat, Happening, Kind, Move, RejoinOutcome};
 pub use histogram::Histogram;
 pub use ranges::{RangeFigures, RangeInfo, RangeTracker};
-pub use recorder::{Kind, Loss, Outcome, Recorder, Window};
+pub use recorder::{Loss, Outcome, Recorder, Window};
 pub use result::*;
 pub use rto::RtoTracker;

@@ -50,7 +50,7 @@ impl RangeTracker {
         let Some(i) = self.of(key) else { return };
         self.writes[i].1 += 1;
         match outcome {
-            Outcome::Acked { ack_us } => {
+            Outcome::Acked { ack_us, .. } => {
                 self.writes[i].0 += 1;
                 self.rto[i].succeeded(0, ack_us);
             }

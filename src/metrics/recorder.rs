@@ -1,53 +1,16 @@
 //! The recorder: what the model reports as it happens (requests, applies,
 //! bytes, losses, timeline). It never changes the world or draws randomness.
 
+use super::happening::Happening;
 use super::histogram::Histogram;
 use super::ranges::RangeTracker;
 use super::rto::RtoTracker;
 
-/// What a timeline entry is about (the trace groups and colours by it).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Kind {
-    /// A fault starts.
-    Fault,
-    /// A fault ends.
-    Recovery,
-    /// A health-check observation or status change.
-    Health,
-    /// The control plane decides (or cancels) a failover.
-    Decision,
-    Promotion,
-    /// Resolvers change their answer.
-    Dns,
-    /// Clients move (DNS caches expire, anycast converges, client retries).
-    Routing,
-    /// An old primary steps down and rejoins, or a replica is rebuilt.
-    Rejoin,
-    /// Replication mode changes (semi-sync fallback and re-arm).
-    Replication,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Fault => "fault",
-            Kind::Recovery => "recovery",
-            Kind::Health => "health",
-            Kind::Decision => "decision",
-            Kind::Promotion => "promotion",
-            Kind::Dns => "dns",
-            Kind::Routing => "routing",
-            Kind::Rejoin => "rejoin",
-            Kind::Replication => "replication",
-        }
-    }
-}
-
 /// How a request ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// Acknowledged; the client saw success at `ack_us`.
-    Acked { ack_us: u64 },
+    /// Acknowledged by region `by`; the client saw success at `ack_us`.
+    Acked { ack_us: u64, by: usize },
     /// Failed; the client saw the failure at `at_us` (error reply or timeout).
     Failed { at_us: u64 },
 }
@@ -77,6 +40,8 @@ pub struct Recorder {
     pub latency: Histogram,
     pub lag: Vec<Histogram>,
     pub lag_series: Vec<Vec<u64>>,
+    /// Per region: acknowledged writes it served, per second of their issue.
+    pub writes_served: Vec<Vec<u64>>,
     /// Per client region: (ok, total) per second.
     pub requests: Vec<Vec<(u64, u64)>>,
     pub acked: u64,
@@ -84,7 +49,7 @@ pub struct Recorder {
     pub bytes_by_link: Vec<u64>,
     pub losses: Vec<Loss>,
     /// (at, kind, region it concerns, text), in the order noted.
-    pub timeline: Vec<(u64, Kind, Option<usize>, String)>,
+    pub timeline: Vec<(u64, Option<usize>, Happening)>,
     /// Periods without an accepting writer: (from, to or None).
     pub writer_gaps: Vec<(u64, Option<u64>)>,
     pub rto: RtoTracker,
@@ -119,6 +84,7 @@ impl Recorder {
             latency: Histogram::default(),
             lag: vec![Histogram::default(); regions],
             lag_series: vec![Vec::new(); regions],
+            writes_served: vec![Vec::new(); regions],
             requests: vec![Vec::new(); regions],
             acked: 0,
             failed: 0,
@@ -146,6 +112,11 @@ impl Recorder {
             .checked_sub(1)
     }
 
+    /// How many one-second buckets the run has.
+    pub fn seconds(&self) -> usize {
+        self.seconds
+    }
+
     fn bucket(&self, t: u64) -> usize {
         ((t / 1_000_000) as usize).min(self.seconds - 1)
     }
@@ -159,8 +130,13 @@ impl Recorder {
         }
         series[b].1 += 1;
         match outcome {
-            Outcome::Acked { ack_us } => {
+            Outcome::Acked { ack_us, by } => {
                 series[b].0 += 1;
+                let served = &mut self.writes_served[by];
+                if served.len() <= b {
+                    served.resize(b + 1, 0);
+                }
+                served[b] += 1;
                 self.acked += 1;
                 self.latency.record(ack_us.saturating_sub(issue_us));
                 self.rto.succeeded(client, ack_us);
@@ -223,8 +199,10 @@ impl Recorder {
         self.losses.push(loss);
     }
 
-    pub fn note(&mut self, at_us: u64, kind: Kind, region: Option<usize>, what: String) {
-        self.timeline.push((at_us, kind, region, what));
+    /// Something happened that the timeline shows; `region` is the one it
+    /// concerns (for routing: the client region).
+    pub fn note(&mut self, at_us: u64, region: Option<usize>, what: Happening) {
+        self.timeline.push((at_us, region, what));
     }
 
     /// Region `r` met a version concurrent with its own.

@@ -2,6 +2,8 @@
 //! the series and ledgers that the other report files are drawn from.
 
 use serde::Serialize;
+
+use super::happening::{Bound, Happening, Kind};
 use std::collections::BTreeMap;
 
 /// Everything a run produced. `report` is the JSON document of metrics.md.
@@ -155,18 +157,33 @@ pub struct RtoBreakdown {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Estimate {
-    pub what: String,
+    /// Which closed form (serialised as its description, rendered by `report`).
+    pub what: Bound,
     pub value_us: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TimelineEntry {
     pub at_us: u64,
-    pub what: String,
+    /// What happened (serialised as its sentence, rendered by `report`).
+    #[serde(rename = "what")]
+    pub event: Happening,
     /// fault, recovery, health, decision, promotion, dns, routing, rejoin, replication.
-    pub kind: String,
+    pub kind: Kind,
     /// The region the entry concerns (for routing: the client region), if one.
     pub region: Option<String>,
+}
+
+impl TimelineEntry {
+    /// An entry for `event` at `at_us`, grouped by the event's own kind.
+    pub fn new(at_us: u64, event: Happening, region: Option<String>) -> Self {
+        TimelineEntry {
+            at_us,
+            kind: event.kind(),
+            event,
+            region,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -204,4 +221,9 @@ pub struct Series {
     /// Coarse CDF of acknowledged write latency: (latency µs, share of writes
     /// at or below it), increasing in both; the last share is 1.
     pub latency_cdf: Vec<(u64, f64)>,
+    /// Per region that served any: acknowledged writes it served, per second
+    /// of their issue.
+    pub writes_served: BTreeMap<String, Vec<u64>>,
+    /// Length of the run (duration + drain) in whole seconds, rounded up.
+    pub seconds: u64,
 }

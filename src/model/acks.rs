@@ -3,9 +3,8 @@
 //! fastest receipt releases it); semi-sync falls back to async after
 //! `semi_sync_timeout` and re-arms once `acks` replicas have caught up.
 
-use crate::engine::time::fmt_secs;
 use crate::engine::{EventQueue, SimTime};
-use crate::metrics::Kind;
+use crate::metrics::Happening;
 use crate::scenario::{RegionId, ReplicationMode, Scenario};
 
 use super::world::{Ev, World};
@@ -164,16 +163,12 @@ impl World<'_> {
         self.acks.degraded_since = t;
         self.acks.fallbacks += 1;
         self.acks.marks.iter_mut().for_each(|m| *m = None);
-        self.rec.note(
-            t,
-            Kind::Replication,
-            Some(self.primary),
-            format!(
-                "semi-sync: a write waited {} for {} receipt(s): falling back to async, {waiting} waiting writes acknowledged at once",
-                fmt_secs(self.acks.timeout_us),
-                self.acks.need
-            ),
-        );
+        let what = Happening::SemiSyncFallback {
+            timeout_us: self.acks.timeout_us,
+            acks: self.acks.need,
+            waiting,
+        };
+        self.rec.note(t, Some(self.primary), what);
         self.release_through(t, self.log.end(), q);
         // Streams that are idle now count as caught up once their last write is received.
         let followers: Vec<RegionId> = self.followers().collect();
@@ -193,15 +188,11 @@ impl World<'_> {
             self.acks.degraded = false;
             self.acks.degraded_total_us += t - self.acks.degraded_since;
             self.acks.released = self.log.end();
-            self.rec.note(
-                t,
-                Kind::Replication,
-                Some(self.primary),
-                format!(
-                    "semi-sync re-armed: {caught} replica(s) caught up after {} degraded",
-                    fmt_secs(t - self.acks.degraded_since)
-                ),
-            );
+            let what = Happening::SemiSyncRearmed {
+                caught_up: caught,
+                degraded_us: t - self.acks.degraded_since,
+            };
+            self.rec.note(t, Some(self.primary), what);
         }
     }
 

@@ -91,12 +91,12 @@ fn key_copies(s: &Scenario, b: &Bounds) -> Result<(), SimError> {
 /// routing every attempt's timeout and the backoff between them.
 fn window_us(s: &Scenario) -> (u64, &'static str) {
     let timeout = s.workload.request_timeout_us;
-    match &s.failover {
-        Some(f) if f.routing == Routing::Client => {
-            let a = u64::from(f.client.max_attempts.max(1));
+    match s.failover.as_ref().map(|f| &f.routing) {
+        Some(Routing::Client(c)) => {
+            let a = u64::from(c.max_attempts.max(1));
             let span = a
                 .saturating_mul(timeout)
-                .saturating_add((a - 1).saturating_mul(f.client.backoff.cap_us));
+                .saturating_add((a - 1).saturating_mul(c.backoff.cap_us));
             (
                 span,
                 "workload.request_timeout x failover.client.max_attempts (+ backoff.cap)",

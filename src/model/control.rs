@@ -3,16 +3,20 @@
 
 use rand::Rng;
 
-use crate::engine::time::fmt_secs;
 use crate::engine::{EventQueue, SimTime, Streams, Subsystem};
-use crate::metrics::Kind;
-use crate::scenario::{FaultKind, RegionId, Routing};
+use crate::metrics::{FaultWhat, Happening, Move};
+use crate::scenario::{Failover, FaultKind, RegionId};
 
 use super::health::Change;
 use super::world::{Ev, World};
 
 /// Entity offset for probe-phase streams (link streams use small indices).
 const PHASE_ENTITY: u32 = 1 << 20;
+
+/// How long resolvers take to answer a new region (0 without DNS routing).
+fn propagation_us(f: &Failover) -> u64 {
+    f.routing.dns().map_or(0, |d| d.propagation_us)
+}
 
 impl World<'_> {
     pub fn start_probes(&mut self, q: &mut EventQueue<Ev>, streams: &Streams) {
@@ -89,19 +93,20 @@ impl World<'_> {
             if let Some(i) = self.rec.incident_at(t) {
                 if self.first_fail_noted[target] != i + 1 {
                     self.first_fail_noted[target] = i + 1;
-                    let what = format!(
-                        "health checks: first failed probe of {} (from {})",
-                        self.name(target),
-                        self.name(checker)
-                    );
-                    self.rec.note(t, Kind::Health, Some(target), what);
+                    let what = Happening::FirstFailedProbe {
+                        target: self.name(target).into(),
+                        checker: self.name(checker).into(),
+                    };
+                    self.rec.note(t, Some(target), what);
                 }
             }
         }
         if let Change::Region(unhealthy) = change {
-            let word = if unhealthy { "unhealthy" } else { "healthy" };
-            let what = format!("health checks: {} {word}", self.name(target));
-            self.rec.note(t, Kind::Health, Some(target), what);
+            let what = Happening::Verdict {
+                region: self.name(target).into(),
+                healthy: !unhealthy,
+            };
+            self.rec.note(t, Some(target), what);
             self.evaluate(t, q);
         }
         q.push(
@@ -143,7 +148,7 @@ impl World<'_> {
             self.hr_evaluate(t, q);
             return;
         }
-        let (prop, delay) = (f.dns.propagation_us, f.promotion_delay_us);
+        let (prop, delay) = (propagation_us(f), f.promotion_delay_us);
         let p = self.primary;
         if h.is_unhealthy(p) {
             if self.pending.is_some() {
@@ -152,31 +157,26 @@ impl World<'_> {
             let Some(target) = self.candidate(t) else {
                 if !self.no_candidate_noted {
                     self.no_candidate_noted = true;
-                    let what = "no healthy replica to fail over to: DNS keeps answering the primary (fail-open)";
-                    self.rec.note(t, Kind::Decision, Some(p), what.into());
+                    self.rec.note(t, Some(p), Happening::NoFailoverTarget);
                 }
                 return;
             };
             self.token += 1;
             self.pending = Some((target, self.token));
-            self.rec.note(
-                t,
-                Kind::Decision,
-                Some(target),
-                format!(
-                    "failover decided: promote {} (applied {} of {} writes) in {}",
-                    self.name(target),
-                    self.nodes[target].applied,
-                    self.log.end(),
-                    fmt_secs(delay)
-                ),
-            );
+            let what = Happening::FailoverDecided {
+                target: self.name(target).into(),
+                applied: self.nodes[target].applied,
+                log_end: self.log.end(),
+                delay_us: delay,
+            };
+            self.rec.note(t, Some(target), what);
             self.set_dns(t + prop, target);
             q.push(SimTime(t + delay), Ev::Promote { token: self.token });
         } else if let Some((_, _)) = self.pending.take() {
             self.token += 1;
-            let what = format!("{} healthy again: promotion cancelled", self.name(p));
-            self.rec.note(t, Kind::Decision, Some(p), what);
+            let primary = self.name(p).into();
+            self.rec
+                .note(t, Some(p), Happening::PromotionCancelled { primary });
             self.set_dns(t + prop, p);
         }
     }
@@ -191,41 +191,42 @@ impl World<'_> {
     /// From `at`, resolvers answer `target` to the clients in `region`; notes
     /// when its last TTL-honest and TTL-ignoring client re-resolves (moves).
     fn set_dns_for(&mut self, region: RegionId, at: u64, target: RegionId) {
-        if self.routing != Some(Routing::Dns) || self.dns.answer_at(region, u64::MAX) == target {
+        let Some(dns) = self.router.dns_mut() else {
+            return;
+        };
+        if dns.answer_at(region, u64::MAX) == target {
             return;
         }
-        self.dns.set_answer(region, at, target);
+        dns.set_answer(region, at, target);
         let mut last: [Option<u64>; 2] = [None, None];
-        for c in 0..self.dns.clients() as u32 {
+        for c in 0..dns.clients() as u32 {
             if self.wl.clients[c as usize].region != region {
                 continue;
             }
-            let m = self.dns.next_refresh(c, at);
-            let slot = &mut last[usize::from(self.dns.is_stale(c))];
+            let m = dns.next_refresh(c, at);
+            let slot = &mut last[usize::from(dns.is_stale(c))];
             *slot = Some(slot.map_or(m, |x| x.max(m)));
         }
         if last == [None, None] {
             return;
         }
-        let what = format!(
-            "DNS answers {} to clients in {}",
-            self.name(target),
-            self.name(region)
-        );
-        self.rec.note(at, Kind::Dns, Some(target), what);
+        let what = Happening::DnsAnswers {
+            target: self.name(target).into(),
+            clients_in: self.name(region).into(),
+        };
+        self.rec.note(at, Some(target), what);
         for (stale, at) in last.iter().enumerate() {
             let Some(m) = *at else { continue };
-            let who = if stale == 1 {
-                "TTL-ignoring"
-            } else {
-                "TTL-honest"
+            let what = Happening::ClientsMoved {
+                region: self.name(region).into(),
+                target: self.name(target).into(),
+                how: if stale == 1 {
+                    Move::DnsStale
+                } else {
+                    Move::DnsHonest
+                },
             };
-            let what = format!(
-                "last {who} client in {} moved to {}",
-                self.name(region),
-                self.name(target)
-            );
-            self.rec.note(m, Kind::Routing, Some(region), what);
+            self.rec.note(m, Some(region), what);
         }
     }
 
@@ -235,7 +236,7 @@ impl World<'_> {
         let Some(f) = self.s.failover.as_ref() else {
             return;
         };
-        let prop = f.dns.propagation_us;
+        let prop = propagation_us(f);
         let Some(h) = self.health.as_ref() else {
             return;
         };
@@ -261,7 +262,9 @@ impl World<'_> {
     /// route changes move one convergence sample later; notes the last per
     /// client region.
     fn anycast_moves(&mut self, t: u64, region: RegionId) {
-        let Some(a) = &self.anycast else { return };
+        let Some(a) = self.router.anycast() else {
+            return;
+        };
         let mut last: Vec<Option<(u64, RegionId)>> = vec![None; self.n];
         for (c, client) in self.wl.clients.iter().enumerate() {
             let before = a.entry(&self.plan, c as u32, client.region, t.saturating_sub(1));
@@ -276,12 +279,12 @@ impl World<'_> {
         }
         for (from, entry) in last.iter().enumerate() {
             if let Some((m, e)) = *entry {
-                let what = format!(
-                    "anycast: last client in {} routed to {}",
-                    self.name(from),
-                    self.name(e)
-                );
-                self.rec.note(m, Kind::Routing, Some(from), what);
+                let what = Happening::ClientsMoved {
+                    region: self.name(from).into(),
+                    target: self.name(e).into(),
+                    how: Move::Anycast,
+                };
+                self.rec.note(m, Some(from), what);
             }
         }
     }
@@ -295,8 +298,10 @@ impl World<'_> {
         }
         self.pending = None;
         if !self.plan.region_up_at(target, t) {
-            let what = format!("promotion of {} failed: region down", self.name(target));
-            self.rec.note(t, Kind::Promotion, Some(target), what);
+            let what = Happening::PromotionFailed {
+                target: self.name(target).into(),
+            };
+            self.rec.note(t, Some(target), what);
             if !self.failed_targets.contains(&target) {
                 self.failed_targets.push(target);
             }
@@ -308,7 +313,6 @@ impl World<'_> {
 
     pub fn fault_edge(&mut self, t: u64, fault: usize, start: bool, q: &mut EventQueue<Ev>) {
         let f = &self.s.faults[fault];
-        let kind = if start { Kind::Fault } else { Kind::Recovery };
         let mut region_of = None;
         let what = match &f.kind {
             FaultKind::RegionOutage { region } => {
@@ -344,33 +348,28 @@ impl World<'_> {
                         self.rec.writer_back(t);
                     }
                 }
-                let verb = if start { "goes dark" } else { "recovers" };
-                format!("{} {verb}", self.name(*region))
+                FaultWhat::Outage {
+                    region: self.name(*region).into(),
+                }
             }
-            FaultKind::Partition { .. } => if start {
-                "partition begins"
-            } else {
-                "partition heals"
-            }
-            .to_string(),
-            FaultKind::Latency { a, b, add_us } => format!(
-                "latency {} <-> {} {}{}",
-                self.name(*a),
-                self.name(*b),
-                if start { "+" } else { "back to normal, was +" },
-                fmt_secs(*add_us)
-            ),
+            FaultKind::Partition { .. } => FaultWhat::Partition,
+            FaultKind::Latency { a, b, add_us } => FaultWhat::Latency {
+                a: self.name(*a).into(),
+                b: self.name(*b).into(),
+                add_us: *add_us,
+            },
             FaultKind::ClockSkew { region, offset_us } => {
                 region_of = Some(*region);
                 let kind = f.kind.clone();
                 self.mp_clock(&kind);
-                format!(
-                    "clock of {} now offset by {offset_us}us",
-                    self.name(*region)
-                )
+                FaultWhat::ClockSkew {
+                    region: self.name(*region).into(),
+                    offset_us: *offset_us,
+                }
             }
         };
-        self.rec.note(t, kind, region_of, what);
+        self.rec
+            .note(t, region_of, Happening::Fault { start, what });
         if let (Some(r), true) = (region_of, matches!(f.kind, FaultKind::RegionOutage { .. })) {
             self.anycast_moves(t, r);
         }

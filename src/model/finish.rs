@@ -2,7 +2,7 @@
 //! that only the end reveals, and hand everything to the metrics builder.
 
 use crate::engine::LoopStats;
-use crate::metrics::{build, Estimate, Facts, Loss, RunResult};
+use crate::metrics::{build, Bound, Estimate, Facts, Loss, RunResult};
 use crate::scenario::{FaultKind, RegionId};
 
 use super::links::Sampler;
@@ -101,21 +101,29 @@ impl World<'_> {
         let lo = (th - 1) * (i + to) + to;
         let hi = th * (i + to) + to;
         let mut v = vec![
-            Estimate { what: "detection, lower bound: (threshold-1)(interval+timeout)+timeout".into(), value_us: lo },
-            Estimate { what: "detection, upper bound: threshold(interval+timeout)+timeout".into(), value_us: hi },
             Estimate {
-                what: "RTO of TTL-honest clients, upper bound: detection + max(propagation + TTL, promotion delay)".into(),
-                value_us: hi + (f.dns.propagation_us + f.dns.ttl_us).max(f.promotion_delay_us),
+                what: Bound::DetectionLow,
+                value_us: lo,
+            },
+            Estimate {
+                what: Bound::DetectionHigh,
+                value_us: hi,
             },
         ];
+        // The TTL bound only where resolvers route clients.
+        if let Some(dns) = f.routing.dns() {
+            v.push(Estimate {
+                what: Bound::DnsRtoHigh,
+                value_us: hi + (dns.propagation_us + dns.ttl_us).max(f.promotion_delay_us),
+            });
+        }
         let p = self.s.replication.primary.unwrap_or(0);
         if let Some(&r) = self.s.replication.replicas.first() {
             if let Some(l) = self.s.link_between(p, r) {
                 v.push(Estimate {
-                    what: format!(
-                        "async RPO ~ one-way lag to {}: median link latency + replica commit",
-                        self.name(r)
-                    ),
+                    what: Bound::AsyncRpo {
+                        replica: self.name(r).into(),
+                    },
                     value_us: Sampler::median(&l.latency) + self.commit_latency(r),
                 });
             }

@@ -3,9 +3,8 @@
 //! region their residency allows; the old home's writes the new home lacks are
 //! orphaned (lost), and regions holding an orphan are rebuilt when reachable.
 
-use crate::engine::time::fmt_secs;
 use crate::engine::{EventQueue, SimTime};
-use crate::metrics::{Kind, Loss};
+use crate::metrics::{Happening, Loss};
 use crate::scenario::{RegionId, Topology};
 
 use super::world::{Ev, World};
@@ -58,12 +57,11 @@ impl World<'_> {
                 hs.token += 1;
                 hs.pending[r] = hs.token;
                 let token = hs.token;
-                let what = format!(
-                    "failover decided: move the keys homed in {} to the nearest healthy region in {}",
-                    self.name(r),
-                    fmt_secs(delay)
-                );
-                self.rec.note(t, Kind::Decision, Some(r), what);
+                let what = Happening::HomeMoveDecided {
+                    from: self.name(r).into(),
+                    delay_us: delay,
+                };
+                self.rec.note(t, Some(r), what);
                 if self.plan.region_up_at(r, t) {
                     // Cut off, not dark: survivors gather what they can first.
                     q.push(SimTime(t), Ev::AntiEntropy { lost: r as u8 });
@@ -75,8 +73,9 @@ impl World<'_> {
                 q.push(SimTime(t + delay), ev);
             } else if !bad && pending != 0 {
                 self.home.as_mut().expect("home state").pending[r] = 0;
-                let what = format!("{} healthy again: moving its keys cancelled", self.name(r));
-                self.rec.note(t, Kind::Decision, Some(r), what);
+                let from = self.name(r).into();
+                self.rec
+                    .note(t, Some(r), Happening::HomeMoveCancelled { from });
             }
         }
     }
@@ -133,20 +132,20 @@ impl World<'_> {
         }
         let orphaned = self.hr_orphan(t, from, &moved);
         for (to, c) in count.iter().enumerate().filter(|(_, c)| **c > 0) {
-            let what = format!(
-                "{} promoted: now home of {c} keys of {} ({orphaned} writes of {} orphaned in all)",
-                self.name(to),
-                self.name(from),
-                self.name(from)
-            );
-            self.rec.note(t, Kind::Promotion, Some(to), what);
+            let what = Happening::HomePromoted {
+                to: self.name(to).into(),
+                keys: *c,
+                from: self.name(from).into(),
+                orphaned: orphaned as u64,
+            };
+            self.rec.note(t, Some(to), what);
         }
         if stuck > 0 {
-            let what = format!(
-                "{stuck} keys of {} have no healthy region their residency allows: they stay unavailable",
-                self.name(from)
-            );
-            self.rec.note(t, Kind::Decision, Some(from), what);
+            let what = Happening::HomeStuck {
+                from: self.name(from).into(),
+                keys: stuck,
+            };
+            self.rec.note(t, Some(from), what);
         } else {
             self.rec.writer_back(t);
         }
@@ -226,11 +225,11 @@ impl World<'_> {
         });
         self.home = Some(hs);
         for (r, c) in rebuilt.iter().enumerate().filter(|(_, c)| **c > 0) {
-            let what = format!(
-                "{} drops {c} orphaned versions and takes them from their new homes",
-                self.name(r)
-            );
-            self.rec.note(t, Kind::Rejoin, Some(r), what);
+            let what = Happening::OrphansRebuilt {
+                region: self.name(r).into(),
+                versions: *c,
+            };
+            self.rec.note(t, Some(r), what);
         }
     }
 

@@ -3,7 +3,7 @@
 //! of dark origins, convergence, CRDT totals).
 
 use crate::engine::EventQueue;
-use crate::metrics::{Kind, Loss};
+use crate::metrics::{Happening, Loss};
 use crate::scenario::{FaultKind, RegionId, Resolution};
 
 use super::merge::Version;
@@ -35,14 +35,13 @@ impl World<'_> {
                     break;
                 }
             }
-            let what = format!(
-                "anti-entropy: {} fetches {} writes of {} from {}",
-                self.name(p),
-                upto - have,
-                self.name(lost),
-                self.name(src)
-            );
-            self.rec.note(t, Kind::Replication, Some(p), what);
+            let what = Happening::AntiEntropy {
+                region: self.name(p).into(),
+                writes: upto - have,
+                lost: self.name(lost).into(),
+                from: self.name(src).into(),
+            };
+            self.rec.note(t, Some(p), what);
         }
     }
 

@@ -19,7 +19,9 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use crate::engine::{EventQueue, SimTime};
-use crate::scenario::{RegionId, Routing, Scenario};
+use crate::scenario::{RegionId, Scenario};
+
+use super::routing::Reach;
 
 use super::replication::Node;
 use super::workload::Workload;
@@ -132,13 +134,14 @@ impl World<'_> {
     /// the region it reaches (the anycast entry; client-side: the endpoint it
     /// remembers, no retries).
     fn read_target(&self, client: u32, from: RegionId, t: u64) -> RegionId {
-        match (self.routing, &self.anycast, &self.client_side) {
-            (Some(Routing::Client), _, Some(cs)) => cs.endpoint(cs.start(client), from, 1),
-            (Some(Routing::Anycast), Some(a), _) => {
-                a.entry(&self.plan, client, from, t).unwrap_or(self.primary)
-            }
-            _ => self.dns.target(client, t),
-        }
+        let at = Reach {
+            client,
+            from,
+            t,
+            start: self.router.start(client),
+            attempt: 1,
+        };
+        self.router.reached(&self.plan, at, self.primary)
     }
 
     /// One-way client <-> region latency of a read: access, the link (own

@@ -3,7 +3,7 @@
 //! happens to its orphans then (`on_rejoin`: discard or reconcile).
 
 use crate::engine::EventQueue;
-use crate::metrics::{Kind, Loss};
+use crate::metrics::{Happening, Loss, RejoinOutcome};
 use crate::scenario::{OnRejoin, RegionId};
 
 use super::replication::Entry;
@@ -50,25 +50,23 @@ impl World<'_> {
             .failover
             .as_ref()
             .is_some_and(|f| f.on_rejoin == OnRejoin::Reconcile);
-        let what = if reconcile {
+        let outcome = if reconcile {
             let (kept, lost_lww) = self.reconcile(t, &orphans, q);
-            format!(
-                "{} rejoined as a replica of {}: its {} orphaned writes reconciled ({} keys replayed, {lost_lww} lost a last-writer-wins comparison)",
-                self.name(z),
-                self.name(self.primary),
-                orphans.len(),
-                kept
-            )
+            RejoinOutcome::Reconciled {
+                replayed: kept,
+                lost_lww,
+            }
         } else {
-            let lost = self.discard(&orphans, t);
-            format!(
-                "{} rejoined as a replica of {}: its {} orphaned writes discarded ({lost} acknowledged: lost)",
-                self.name(z),
-                self.name(self.primary),
-                orphans.len()
-            )
+            let acked_lost = self.discard(&orphans, t) as u64;
+            RejoinOutcome::Discarded { acked_lost }
         };
-        self.rec.note(t, Kind::Rejoin, Some(z), what);
+        let what = Happening::Rejoined {
+            region: self.name(z).into(),
+            primary: self.name(self.primary).into(),
+            orphaned: orphans.len() as u64,
+            outcome,
+        };
+        self.rec.note(t, Some(z), what);
         self.zombie = Zombie::default();
         self.resync(z);
         true

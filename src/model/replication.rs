@@ -5,7 +5,7 @@
 use std::collections::VecDeque;
 
 use crate::engine::{EventQueue, SimTime};
-use crate::metrics::Kind;
+use crate::metrics::Happening;
 use crate::scenario::RegionId;
 
 use super::world::{Ev, World};
@@ -304,15 +304,9 @@ impl World<'_> {
             }
             if end - node.applied > RETENTION {
                 node.needs_resync = true;
-                self.rec.note(
-                    t,
-                    Kind::Rejoin,
-                    Some(r),
-                    format!(
-                        "{} fell beyond log retention: it will be rebuilt from a snapshot",
-                        self.s.regions[r].name
-                    ),
-                );
+                let region = self.s.regions[r].name.clone();
+                self.rec
+                    .note(t, Some(r), Happening::BeyondRetention { region });
                 if self.plan.reachable_at(r, self.primary, t) {
                     // Reachable but too slow: rebuild it now rather than freeze it.
                     self.resync(r);
@@ -389,17 +383,14 @@ impl World<'_> {
         };
         self.nodes[target].term = self.term;
         self.streams[target] = Stream::default();
-        self.rec.note(
-            t,
-            Kind::Promotion,
-            Some(target),
-            format!(
-                "{} promoted to primary at log position {cut}: {} writes of {} orphaned ({acked} acknowledged)",
-                self.name(target),
-                self.zombie.orphans.len(),
-                self.name(old),
-            ),
-        );
+        let what = Happening::Promoted {
+            target: self.name(target).into(),
+            old: self.name(old).into(),
+            log_position: cut,
+            orphaned: self.zombie.orphans.len() as u64,
+            orphaned_acked: acked as u64,
+        };
+        self.rec.note(t, Some(target), what);
         self.rec.writer_back(t);
         let followers: Vec<RegionId> = self.followers().collect();
         for f in followers {
@@ -426,16 +417,11 @@ impl World<'_> {
         for f in followers {
             if self.nodes[f].needs_resync && self.plan.reachable_at(f, p, t) {
                 self.resync(f);
-                self.rec.note(
-                    t,
-                    Kind::Rejoin,
-                    Some(f),
-                    format!(
-                        "{} rebuilt from a snapshot of {}",
-                        self.name(f),
-                        self.name(p)
-                    ),
-                );
+                let what = Happening::Rebuilt {
+                    region: self.name(f).into(),
+                    primary: self.name(p).into(),
+                };
+                self.rec.note(t, Some(f), what);
             }
             self.pump(t, f, q);
         }

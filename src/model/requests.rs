@@ -3,7 +3,9 @@
 
 use crate::engine::{EventQueue, SimTime};
 use crate::metrics::Outcome;
-use crate::scenario::{RegionId, Routing};
+use crate::scenario::RegionId;
+
+use super::routing::{Reach, Router};
 
 use super::world::{Ev, Req, ReqState, World};
 
@@ -20,7 +22,7 @@ impl World<'_> {
     }
 
     fn client_mode(&self) -> bool {
-        self.routing == Some(Routing::Client)
+        matches!(self.router, Router::Client(_))
     }
 
     pub fn next_write(&mut self, t: u64, q: &mut EventQueue<Ev>) {
@@ -37,10 +39,7 @@ impl World<'_> {
             dst: 0,
             via: 0,
             retrying: false,
-            first: self
-                .client_side
-                .as_ref()
-                .map_or(0, |c| c.start(spec.client)),
+            first: self.router.start(spec.client),
         });
         q.push_lane(
             self.settle_lane,
@@ -59,30 +58,17 @@ impl World<'_> {
         let Some(slot) = self.slot(req) else { return };
         let r = self.ring[slot];
         let from = self.wl.clients[r.client as usize].region;
-        let (dst, via) = match (self.routing, &self.anycast, &self.client_side) {
-            (Some(Routing::Client), _, Some(cs)) => {
-                let e = cs.endpoint(r.first, from, u32::from(n));
-                (e, e)
-            }
-            (Some(Routing::Anycast), Some(a), _) => {
-                let entry = a
-                    .entry(&self.plan, r.client, from, t)
-                    .unwrap_or(self.primary);
-                // Single-primary: the entry forwards to the primary.
-                (
-                    if self.multi.is_some() {
-                        entry
-                    } else {
-                        self.primary
-                    },
-                    entry,
-                )
-            }
-            _ => {
-                let d = self.dns.target(r.client, t);
-                (d, d)
-            }
+        let at = Reach {
+            client: r.client,
+            from,
+            t,
+            start: r.first,
+            attempt: u32::from(n),
         };
+        let via = self.router.reached(&self.plan, at, self.primary);
+        // Single-primary behind anycast: the entry forwards to the primary.
+        let forwards = matches!(self.router, Router::Anycast(_)) && self.multi.is_none();
+        let dst = if forwards { self.primary } else { via };
         let dst = self.route_key(r.key, dst, via);
         let e = &mut self.ring[slot];
         (e.attempt, e.dst, e.via, e.attempt_us, e.retrying) = (n, dst as u8, via as u8, t, false);
@@ -243,7 +229,7 @@ impl World<'_> {
             (true, true) => {
                 self.ring[slot].state = ReqState::Acked { ack_us: at };
                 let region = self.wl.clients[r.client as usize].region;
-                if let Some(cs) = self.client_side.as_mut() {
+                if let Some(cs) = self.router.client_side_mut() {
                     cs.remember(r.client, region, from);
                 }
                 true
@@ -267,7 +253,7 @@ impl World<'_> {
     fn attempt_failed(&mut self, at: u64, req: u64, q: &mut EventQueue<Ev>) {
         let Some(slot) = self.slot(req) else { return };
         let n = self.ring[slot].attempt;
-        if let Some(cs) = self.client_side.as_mut() {
+        if let Some(cs) = self.router.client_side_mut() {
             if u32::from(n) < cs.max_attempts {
                 let wait = cs.backoff(u32::from(n));
                 self.ring[slot].retrying = true;
@@ -304,7 +290,10 @@ impl World<'_> {
 
     fn account(&mut self, r: Req) {
         let outcome = match r.state {
-            ReqState::Acked { ack_us } => Outcome::Acked { ack_us },
+            ReqState::Acked { ack_us } => Outcome::Acked {
+                ack_us,
+                by: r.dst as RegionId,
+            },
             ReqState::Failed { at_us } => Outcome::Failed { at_us },
             ReqState::Pending => Outcome::Failed {
                 at_us: r.attempt_us + self.s.workload.request_timeout_us,

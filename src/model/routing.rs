@@ -1,12 +1,15 @@
 //! Where a client's request goes: DNS (cached answers), anycast (the nearest
 //! announced region, as the client's routes see it), or client-side failover
 //! (endpoints in order, backoff between attempts, the last good one remembered).
+//! [`Router`] owns the mechanism in force and is the one routing dispatch.
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::engine::{Streams, Subsystem};
-use crate::scenario::{Backoff, Jitter, RegionId, Routing, Scenario};
+use crate::scenario::{Backoff, ClientFailover, Jitter, RegionId, Scenario};
+
+use super::dns::Dns;
 
 use super::faults::FaultPlan;
 use super::links::Sampler;
@@ -30,6 +33,75 @@ pub fn nearest_first(s: &Scenario, from: RegionId, candidates: &[RegionId]) -> V
     v.into_iter().map(|(_, r)| r).collect()
 }
 
+/// The routing mechanism in force, with its state. Without a `[failover]`
+/// section clients resolve once through DNS and never move.
+#[derive(Clone, Debug)]
+pub enum Router {
+    Dns(Dns),
+    Anycast(Anycast),
+    Client(Box<ClientSide>),
+}
+
+impl Router {
+    /// The region `client` (located in `from`) reaches at `t` on attempt `n`
+    /// (1-based) of a request that started at endpoint index `start`;
+    /// `fallback` when anycast finds no announced region.
+    pub fn reached(&self, plan: &FaultPlan, at: Reach, fallback: RegionId) -> RegionId {
+        match self {
+            Router::Dns(d) => d.target(at.client, at.t),
+            Router::Anycast(a) => a.entry(plan, at.client, at.from, at.t).unwrap_or(fallback),
+            Router::Client(cs) => cs.endpoint(at.start, at.from, at.attempt),
+        }
+    }
+
+    /// Where a new request of `client` starts (client-side: the endpoint it
+    /// remembers; 0 for the other mechanisms).
+    pub fn start(&self, client: u32) -> u8 {
+        match self {
+            Router::Client(cs) => cs.start(client),
+            _ => 0,
+        }
+    }
+
+    pub fn dns_mut(&mut self) -> Option<&mut Dns> {
+        match self {
+            Router::Dns(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn anycast(&self) -> Option<&Anycast> {
+        match self {
+            Router::Anycast(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    pub fn client_side(&self) -> Option<&ClientSide> {
+        match self {
+            Router::Client(cs) => Some(cs),
+            _ => None,
+        }
+    }
+
+    pub fn client_side_mut(&mut self) -> Option<&mut ClientSide> {
+        match self {
+            Router::Client(cs) => Some(cs),
+            _ => None,
+        }
+    }
+}
+
+/// Who asks the router, from where, when, and on which attempt.
+#[derive(Clone, Copy, Debug)]
+pub struct Reach {
+    pub client: u32,
+    pub from: RegionId,
+    pub t: u64,
+    pub start: u8,
+    pub attempt: u32,
+}
+
 /// Anycast: every member region announces; a client reaches the nearest one
 /// that is up as its routes see it, one convergence sample behind the truth.
 #[derive(Clone, Debug)]
@@ -41,16 +113,16 @@ pub struct Anycast {
 }
 
 impl Anycast {
-    pub fn new(s: &Scenario, members: &[RegionId], clients: &[Client], streams: &Streams) -> Self {
-        let sampler = s
-            .failover
-            .as_ref()
-            .map(|f| Sampler::new(&f.anycast.convergence));
+    pub fn new(
+        s: &Scenario,
+        config: &crate::scenario::Anycast,
+        members: &[RegionId],
+        clients: &[Client],
+        streams: &Streams,
+    ) -> Self {
+        let sampler = Sampler::new(&config.convergence);
         let mut rng = streams.stream(Subsystem::Clients, 1);
-        let convergence_us = clients
-            .iter()
-            .map(|_| sampler.as_ref().map_or(0, |x| x.sample(&mut rng)))
-            .collect();
+        let convergence_us = clients.iter().map(|_| sampler.sample(&mut rng)).collect();
         Anycast {
             prefs: (0..s.regions.len())
                 .map(|r| nearest_first(s, r, members))
@@ -86,28 +158,25 @@ pub struct ClientSide {
 impl ClientSide {
     pub fn new(
         s: &Scenario,
+        config: &ClientFailover,
         members: &[RegionId],
         clients: usize,
         streams: &Streams,
-    ) -> Option<Self> {
-        let f = s
-            .failover
-            .as_ref()
-            .filter(|f| f.routing == Routing::Client)?;
+    ) -> Self {
         let prefs = (0..s.regions.len())
-            .map(|r| match &f.client.endpoints {
+            .map(|r| match &config.endpoints {
                 Some(list) => list.clone(),
                 None => nearest_first(s, r, members),
             })
             .collect();
-        Some(ClientSide {
+        ClientSide {
             prefs,
             remembered: vec![0; clients],
             // Attempts are counted in a byte: at most 255 per request.
-            max_attempts: f.client.max_attempts.clamp(1, 255),
-            backoff: f.client.backoff.clone(),
+            max_attempts: config.max_attempts.clamp(1, 255),
+            backoff: config.backoff.clone(),
             rng: streams.stream(Subsystem::Clients, 2),
-        })
+        }
     }
 
     /// Where a new request of `client` starts: the endpoint it remembers.

@@ -6,6 +6,8 @@ use crate::engine::{EventQueue, Handler, LaneId, SimTime, Streams, Tagged};
 use crate::metrics::{RangeTracker, Recorder, Window};
 use crate::scenario::{RegionId, Routing, Scenario};
 
+use super::routing::{Anycast, ClientSide, Router};
+
 use super::dns::Dns;
 use super::faults::FaultPlan;
 use super::health::Health;
@@ -136,7 +138,8 @@ pub struct World<'s> {
     pub plan: FaultPlan,
     pub net: Network,
     pub wl: Workload,
-    pub dns: Dns,
+    /// The routing mechanism in force (DNS without a `[failover]` section).
+    pub router: Router,
     pub health: Option<Health>,
     pub rec: Recorder,
     pub settle_lane: LaneId,
@@ -163,10 +166,6 @@ pub struct World<'s> {
     pub first_fail_noted: Vec<usize>,
     pub no_candidate_noted: bool,
     pub since_trim: u32,
-    /// `None` without a [failover] section: clients keep their first region.
-    pub routing: Option<Routing>,
-    pub anycast: Option<super::routing::Anycast>,
-    pub client_side: Option<super::routing::ClientSide>,
     /// How long after its issue a request is accounted for.
     pub settle_after_us: u64,
     /// Multi-primary state (`None` for single-primary).
@@ -212,12 +211,7 @@ impl<'s> World<'s> {
                 None => primary,
             })
             .collect();
-        let dns = Dns::new(
-            s.failover.as_ref().map(|f| &f.dns),
-            wl.clients.iter().map(|c| c.region).collect(),
-            &streams_rng,
-            &first,
-        );
+        let router = router(s, &members, &wl, &streams_rng, &first);
         let health = s
             .failover
             .as_ref()
@@ -237,14 +231,9 @@ impl<'s> World<'s> {
             let incidents = plan.incidents.len();
             rec.ranges = Some(RangeTracker::new(place.describe(s), incidents));
         }
-        let routing = s.failover.as_ref().map(|f| f.routing);
-        let anycast = (routing == Some(Routing::Anycast))
-            .then(|| super::routing::Anycast::new(s, &members, &wl.clients, &streams_rng));
-        let client_side =
-            super::routing::ClientSide::new(s, &members, wl.clients.len(), &streams_rng);
         let timeout = s.workload.request_timeout_us;
-        let settle_after_us = client_side
-            .as_ref()
+        let settle_after_us = router
+            .client_side()
             .map_or(timeout, |c| c.max_span(timeout) + 1);
         let settle_lane = q.add_lane();
         let semi_lane = q.add_lane();
@@ -265,7 +254,7 @@ impl<'s> World<'s> {
             net: Network::new(s, &streams_rng),
             plan,
             wl,
-            dns,
+            router,
             health,
             rec,
             settle_lane,
@@ -287,9 +276,6 @@ impl<'s> World<'s> {
             first_fail_noted: vec![0; n],
             no_candidate_noted: false,
             since_trim: 0,
-            routing,
-            anycast,
-            client_side,
             settle_after_us,
             multi,
             prefs,
@@ -347,6 +333,34 @@ impl<'s> World<'s> {
         if !self.place.allowed(key, region) {
             self.rec.residency_violation();
         }
+    }
+}
+
+/// The routing mechanism of `s`, with its state.
+fn router(
+    s: &Scenario,
+    members: &[RegionId],
+    wl: &Workload,
+    streams: &Streams,
+    first: &[RegionId],
+) -> Router {
+    let dns = |config| {
+        let regions = wl.clients.iter().map(|c| c.region).collect();
+        Router::Dns(Dns::new(config, regions, streams, first))
+    };
+    match s.failover.as_ref().map(|f| &f.routing) {
+        None => dns(None),
+        Some(Routing::Dns(d)) => dns(Some(d)),
+        Some(Routing::Anycast(a)) => {
+            Router::Anycast(Anycast::new(s, a, members, &wl.clients, streams))
+        }
+        Some(Routing::Client(c)) => Router::Client(Box::new(ClientSide::new(
+            s,
+            c,
+            members,
+            wl.clients.len(),
+            streams,
+        ))),
     }
 }
 

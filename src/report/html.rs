@@ -4,6 +4,7 @@
 use super::escape_xml as esc;
 use super::rows::{breakdown_rows, figure_rows, incident_rows, range_rows, CHARTS, RANGE_HEADER};
 use super::secs_plain;
+use super::timeline;
 use crate::engine::time::fmt_secs;
 use crate::metrics::{Incident, Report, RunResult};
 use std::fmt::Write;
@@ -155,8 +156,8 @@ fn incidents(out: &mut String, incidents: &[Incident]) {
                 out,
                 "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>\n",
                 secs_plain(t.at_us),
-                esc(&t.kind),
-                esc(&t.what)
+                t.kind.as_str(),
+                esc(&timeline::text(&t.event))
             );
         }
         out.push_str("</table>\n");
@@ -273,7 +274,7 @@ mod tests {
             "Where the RTO went",
             "Detection (health checks)",
             "health checks: us-east-1 unhealthy",
-            "eu-west-1 promoted | primary",
+            "eu-west-1 promoted to primary at log position 1000: 43 writes of us-east-1 orphaned (28 acknowledged)",
         ] {
             assert!(html.contains(s), "missing {s}");
         }

@@ -2,6 +2,7 @@
 
 use super::rows::{breakdown_rows, figure_rows, incident_rows, range_rows, CHARTS, RANGE_HEADER};
 use super::secs_plain;
+use super::timeline;
 use crate::engine::time::fmt_secs;
 use crate::metrics::{Incident, Metrics, Report, RunResult};
 use std::fmt::Write;
@@ -173,7 +174,12 @@ fn incident(out: &mut String, n: usize, inc: &Incident) {
     line!(out, "| Time (s) | Event |");
     line!(out, "|---:|---|");
     for t in &inc.timeline {
-        line!(out, "| {} | {} |", secs_plain(t.at_us), cell(&t.what));
+        line!(
+            out,
+            "| {} | {} |",
+            secs_plain(t.at_us),
+            cell(&timeline::text(&t.event))
+        );
     }
     line!(out);
 }
@@ -284,9 +290,9 @@ mod tests {
         assert!(md.contains("| Start | 600.000s |"));
         assert!(md.contains("| End | 1800.000s |"));
         assert!(md.contains("| 690.000 | health checks: us-east-1 unhealthy |"));
-        assert!(md.contains("| 720.000 | eu-west-1 promoted \\| primary |"));
+        assert!(md.contains("| 720.000 | eu-west-1 promoted to primary at log position 1000: 43 writes of us-east-1 orphaned (28 acknowledged) |"));
         assert!(md.contains(
-            "| Estimate: detection + promotion + DNS TTL | 90.000s (analytic estimate, not measured) |"
+            "| Estimate: RTO of TTL-honest clients, upper bound: detection + max(propagation + TTL, promotion delay) | 90.000s (analytic estimate, not measured) |"
         ));
     }
 

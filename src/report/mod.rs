@@ -18,6 +18,8 @@ mod sweep_frontier;
 mod sweep_md;
 mod sweep_style;
 mod text;
+pub mod timeline;
+mod timeseries;
 mod trace;
 
 pub use baseline::{compare, parse_baseline, Baseline, Comparison};
@@ -30,11 +32,12 @@ pub use markdown::summary_md;
 pub use sweep_charts::sweep_charts;
 pub use sweep_md::{sweep_files, sweep_md};
 pub use text::human_summary;
+pub use timeseries::timeseries_csv;
 pub use trace::trace_json;
 
 /// Every file that `run` writes into a scenario's report folder, as (file
-/// name, contents): report.json, summary.md, report.html, lost_writes.csv
-/// and the four charts.
+/// name, contents): report.json, summary.md, report.html, lost_writes.csv,
+/// timeseries.csv and the four charts.
 pub fn run_files(result: &crate::metrics::RunResult) -> Vec<(&'static str, String)> {
     let charts = charts::all_charts(result);
     let mut files = vec![
@@ -42,6 +45,7 @@ pub fn run_files(result: &crate::metrics::RunResult) -> Vec<(&'static str, Strin
         ("summary.md", summary_md(result)),
         ("report.html", report_html(result, &charts)),
         ("lost_writes.csv", lost_writes_csv(result)),
+        ("timeseries.csv", timeseries_csv(result)),
     ];
     files.extend(charts);
     files

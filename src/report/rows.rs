@@ -130,7 +130,7 @@ pub fn incident_rows(inc: &Incident) -> Vec<(String, String)> {
     }
     for e in &inc.estimates {
         row(
-            &format!("Estimate: {}", e.what),
+            &format!("Estimate: {}", super::timeline::bound_text(&e.what)),
             format!("{} (analytic estimate, not measured)", fmt_secs(e.value_us)),
         );
     }

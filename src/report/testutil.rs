@@ -66,22 +66,29 @@ pub(crate) fn sample() -> RunResult {
         unrecovered_clients: 0,
         note: None,
         estimates: vec![Estimate {
-            what: "detection + promotion + DNS TTL".into(),
+            what: Bound::DnsRtoHigh,
             value_us: 90_000_000,
         }],
         timeline: vec![
-            TimelineEntry {
-                at_us: 690_000_000,
-                what: "health checks: us-east-1 unhealthy".into(),
-                kind: "health".into(),
-                region: Some("us-east-1".into()),
-            },
-            TimelineEntry {
-                at_us: 720_000_000,
-                what: "eu-west-1 promoted | primary".into(),
-                kind: "promotion".into(),
-                region: Some("eu-west-1".into()),
-            },
+            TimelineEntry::new(
+                690_000_000,
+                Happening::Verdict {
+                    region: "us-east-1".into(),
+                    healthy: false,
+                },
+                Some("us-east-1".into()),
+            ),
+            TimelineEntry::new(
+                720_000_000,
+                Happening::Promoted {
+                    target: "eu-west-1".into(),
+                    old: "us-east-1".into(),
+                    log_position: 1000,
+                    orphaned: 43,
+                    orphaned_acked: 28,
+                },
+                Some("eu-west-1".into()),
+            ),
         ],
     };
     RunResult {

@@ -3,7 +3,8 @@
 //! fault windows and failing-request spans as slices and the timeline entries
 //! (health decisions, promotions, DNS and routing changes) as instants.
 
-use crate::metrics::RunResult;
+use super::timeline;
+use crate::metrics::{Kind, RunResult};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -121,7 +122,7 @@ pub fn trace_json(result: &RunResult) -> String {
         }
     }
     for t in &s.timeline {
-        let on_client = t.kind == "routing";
+        let on_client = t.kind == Kind::Routing;
         let track = t.region.as_deref().and_then(|name| {
             if on_client {
                 client_tid(name).map(|tid| (CLIENTS_PID, tid))
@@ -136,7 +137,8 @@ pub fn trace_json(result: &RunResult) -> String {
             Some((pid, tid)) => (pid, tid, "t"),
             None => (REGIONS_PID, 1, "p"),
         };
-        let mut e = Event::new(t.what.clone(), "i", kind_cat(&t.kind), t.at_us, pid, tid);
+        let what = timeline::text(&t.event);
+        let mut e = Event::new(what, "i", kind_cat(t.kind), t.at_us, pid, tid);
         e.s = Some(scope);
         body.push(e);
     }
@@ -237,8 +239,8 @@ fn fault_text(result: &RunResult, start: u64, label: &str) -> String {
                 .series
                 .timeline
                 .iter()
-                .find(|e| e.kind == "fault" && e.at_us == start);
-            entry.map(|e| e.what.clone())
+                .find(|e| e.kind == Kind::Fault && e.at_us == start);
+            entry.map(|e| timeline::text(&e.event))
         })
         .unwrap_or_else(|| label.to_string())
 }
@@ -263,7 +265,7 @@ fn fault_regions(result: &RunResult, start: u64, label: &str) -> Vec<String> {
     let entry = s
         .timeline
         .iter()
-        .find(|e| e.kind == "fault" && e.at_us == start);
+        .find(|e| e.kind == Kind::Fault && e.at_us == start);
     match entry.and_then(|e| e.region.clone()) {
         Some(region) => vec![region],
         None => s.regions.clone(),
@@ -271,16 +273,10 @@ fn fault_regions(result: &RunResult, start: u64, label: &str) -> Vec<String> {
 }
 
 /// The trace category of a timeline kind.
-fn kind_cat(kind: &str) -> &'static str {
+fn kind_cat(kind: Kind) -> &'static str {
     match kind {
-        "fault" | "recovery" => "fault",
-        "health" => "health",
-        "decision" => "decision",
-        "promotion" => "promotion",
-        "dns" => "dns",
-        "routing" => "routing",
-        "rejoin" => "rejoin",
-        _ => "replication",
+        Kind::Recovery => Kind::Fault.as_str(),
+        k => k.as_str(),
     }
 }
 

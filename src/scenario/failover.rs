@@ -4,7 +4,7 @@
 use super::dto::{AnycastDto, BackoffDto, ClientFailoverDto, DnsDto, FailoverDto, HealthCheckDto};
 use super::types::{
     Anycast, Backoff, ClientFailover, Dns, Failover, HealthCheck, Jitter, LatencyDist, OnRejoin,
-    Promotion, Routing,
+    Promotion, Routing, RoutingKind,
 };
 use super::units::format_duration_us;
 use super::validate::{err, Names, Res, US_PER_MS, US_PER_S};
@@ -13,16 +13,39 @@ use super::validate::{err, Names, Res, US_PER_MS, US_PER_S};
 const MAX_ATTEMPTS: u64 = 255;
 
 pub(crate) fn build(f: FailoverDto, names: &Names) -> Res<Failover> {
+    let kind = f.routing.map_or(RoutingKind::Dns, |r| r.0);
+    let keyword = |k: RoutingKind| match k {
+        RoutingKind::Dns => "dns",
+        RoutingKind::Anycast => "anycast",
+        RoutingKind::Client => "client",
+    };
+    // A section for another mechanism would be silently ignored: refuse it.
+    let stray = [
+        (f.dns.is_some(), RoutingKind::Dns),
+        (f.anycast.is_some(), RoutingKind::Anycast),
+        (f.client.is_some(), RoutingKind::Client),
+    ];
+    if let Some((_, other)) = stray.iter().find(|(set, k)| *set && *k != kind) {
+        let (other, ours) = (keyword(*other), keyword(kind));
+        return Err(err(
+            format!("failover.{other}"),
+            format!(
+                "[failover.{other}] applies only to routing = \"{other}\"; this scenario has routing = \"{ours}\" (remove the section, or set routing = \"{other}\")"
+            ),
+        ));
+    }
+    let routing = match kind {
+        RoutingKind::Dns => Routing::Dns(dns(f.dns)?),
+        RoutingKind::Anycast => Routing::Anycast(anycast(f.anycast)),
+        RoutingKind::Client => Routing::Client(client(f.client, names)?),
+    };
     Ok(Failover {
-        routing: f.routing.map_or(Routing::Dns, |r| r.0),
+        routing,
         promotion: f.promotion.map_or(Promotion::Automatic, |p| p.0),
         promotion_delay_us: f.promotion_delay.map_or(30 * US_PER_S, |d| d.us),
         fencing: f.fencing.unwrap_or(false),
         on_rejoin: f.on_rejoin.map_or(OnRejoin::Discard, |o| o.0),
         health_check: health_check(f.health_check, names)?,
-        dns: dns(f.dns)?,
-        anycast: anycast(f.anycast),
-        client: client(f.client, names)?,
     })
 }
 

@@ -6,7 +6,8 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 
 use super::types::{
-    Arrival, Direction, Jitter, OnRejoin, Promotion, ReplicationMode, Resolution, Routing, Topology,
+    Arrival, Direction, Jitter, OnRejoin, Promotion, ReplicationMode, Resolution, RoutingKind,
+    Topology,
 };
 use super::units::{
     parse_bandwidth_bps, parse_duration_us, parse_signed_duration_us, parse_size_bytes,
@@ -297,8 +298,8 @@ keyword_leaf!(ResolutionKw, Resolution, "resolution", {
     "crdt-counter" => Resolution::CrdtCounter,
     "crdt-set" => Resolution::CrdtSet,
 });
-keyword_leaf!(RoutingKw, Routing, "routing", {
-    "dns" => Routing::Dns, "anycast" => Routing::Anycast, "client" => Routing::Client,
+keyword_leaf!(RoutingKw, RoutingKind, "routing", {
+    "dns" => RoutingKind::Dns, "anycast" => RoutingKind::Anycast, "client" => RoutingKind::Client,
 });
 keyword_leaf!(PromotionKw, Promotion, "promotion", {
     "automatic" => Promotion::Automatic, "manual" => Promotion::Manual,

@@ -51,6 +51,24 @@ pub(crate) fn replication(r: &ReplicationDto, names: &Names) -> Res<Replication>
         Topology::SinglePrimary => replicas.len(),
         _ => replicas.len().saturating_sub(1),
     };
+    // Settings of another mode would be silently ignored: refuse them.
+    let mode_kw = match mode {
+        ReplicationMode::Async => "async",
+        ReplicationMode::SemiSync => "semi-sync",
+        ReplicationMode::Sync => "sync",
+    };
+    if r.acks.is_some() && mode == ReplicationMode::Async {
+        return Err(err(
+            "replication.acks",
+            "acks applies only to mode \"semi-sync\" or \"sync\"; this scenario has mode \"async\" (remove acks, or set the mode)",
+        ));
+    }
+    if r.semi_sync_timeout.is_some() && mode != ReplicationMode::SemiSync {
+        return Err(err(
+            "replication.semi_sync_timeout",
+            format!("semi_sync_timeout applies only to mode \"semi-sync\"; this scenario has mode \"{mode_kw}\" (remove it, or set mode = \"semi-sync\")"),
+        ));
+    }
     let acks = match r.acks {
         Some(a) => {
             if a.0 == 0 || a.0 > peers as u64 {

@@ -4,12 +4,12 @@
 //! flag); the "supported today" part of the message follows.
 
 use super::leaf::{ModeKw, OnRejoinKw, RoutingKw, TopologyKw};
-use super::types::{OnRejoin, ReplicationMode, Routing, Scenario, Topology};
+use super::types::{OnRejoin, ReplicationMode, RoutingKind, Scenario, Topology};
 use super::ScenarioError;
 
 const TOPOLOGIES_NOT_YET: &[Topology] = &[];
 const MODES_NOT_YET: &[ReplicationMode] = &[];
-const ROUTINGS_NOT_YET: &[Routing] = &[];
+const ROUTINGS_NOT_YET: &[RoutingKind] = &[];
 const ON_REJOIN_NOT_YET: &[OnRejoin] = &[];
 const FENCING_SUPPORTED: bool = true;
 const RESIDENCY_SUPPORTED: bool = true;
@@ -84,7 +84,7 @@ pub(crate) fn check_supported(s: &Scenario) -> Result<(), ScenarioError> {
         keyword(
             "failover.routing",
             "routing",
-            f.routing,
+            f.routing.kind(),
             ROUTINGS_NOT_YET,
             RoutingKw::all(),
         )?;

@@ -51,7 +51,7 @@ fn needed_pairs(s: &Scenario) -> BTreeMap<(RegionId, RegionId), &'static str> {
                 add(c, target, "health checks");
             }
         }
-        if let Some(endpoints) = &f.client.endpoints {
+        if let Some(endpoints) = f.routing.client().and_then(|c| c.endpoints.as_ref()) {
             for c in &s.workload.clients {
                 for &e in endpoints {
                     add(

@@ -157,11 +157,55 @@ pub struct Conflicts {
     pub resolution: Resolution,
 }
 
+/// Which routing mechanism (the `routing` keyword).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Routing {
+pub enum RoutingKind {
     Dns,
     Anycast,
     Client,
+}
+
+/// How clients find a region to write to, with that mechanism's own settings:
+/// a DNS scenario carries no anycast or client-library settings, and so on.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Routing {
+    Dns(Dns),
+    Anycast(Anycast),
+    Client(ClientFailover),
+}
+
+impl Routing {
+    pub fn kind(&self) -> RoutingKind {
+        match self {
+            Routing::Dns(_) => RoutingKind::Dns,
+            Routing::Anycast(_) => RoutingKind::Anycast,
+            Routing::Client(_) => RoutingKind::Client,
+        }
+    }
+
+    /// The DNS settings, when routing is DNS.
+    pub fn dns(&self) -> Option<&Dns> {
+        match self {
+            Routing::Dns(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// The anycast settings, when routing is anycast.
+    pub fn anycast(&self) -> Option<&Anycast> {
+        match self {
+            Routing::Anycast(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The client library's settings, when routing is client-side.
+    pub fn client(&self) -> Option<&ClientFailover> {
+        match self {
+            Routing::Client(c) => Some(c),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,15 +222,13 @@ pub enum OnRejoin {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Failover {
+    /// The routing mechanism and its settings.
     pub routing: Routing,
     pub promotion: Promotion,
     pub promotion_delay_us: u64,
     pub fencing: bool,
     pub on_rejoin: OnRejoin,
     pub health_check: HealthCheck,
-    pub dns: Dns,
-    pub anycast: Anycast,
-    pub client: ClientFailover,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 use regionsim::metrics::RunResult;
+#[allow(unused_imports)]
+pub use regionsim::metrics::{Happening, Move, RejoinOutcome};
 use regionsim::model::{simulate, Bounds};
 use regionsim::scenario::{parse_str, Format, Scenario};
 
@@ -17,20 +19,28 @@ pub fn run(toml: &str, seed: u64) -> RunResult {
     simulate(&s, seed, Bounds::default()).expect("run")
 }
 
-pub fn timeline(r: &RunResult) -> Vec<(u64, String)> {
+/// Every incident's timeline, as (time, typed event).
+pub fn timeline(r: &RunResult) -> Vec<(u64, Happening)> {
     r.report
         .incidents
         .iter()
-        .flat_map(|i| i.timeline.iter().map(|e| (e.at_us, e.what.clone())))
+        .flat_map(|i| i.timeline.iter().map(|e| (e.at_us, e.event.clone())))
         .collect()
 }
 
-/// The first timeline entry containing `needle`.
-pub fn first_at(r: &RunResult, needle: &str) -> Option<u64> {
-    timeline(r)
-        .into_iter()
-        .find(|(_, w)| w.contains(needle))
-        .map(|(t, _)| t)
+/// When the first timeline event that `is` accepts happened.
+pub fn first_at(r: &RunResult, is: impl Fn(&Happening) -> bool) -> Option<u64> {
+    timeline(r).into_iter().find(|(_, h)| is(h)).map(|(t, _)| t)
+}
+
+/// The checkers declared `name` unhealthy.
+pub fn unhealthy(name: &'static str) -> impl Fn(&Happening) -> bool {
+    move |h| matches!(h, Happening::Verdict { region, healthy: false } if region == name)
+}
+
+/// `name` was promoted to primary (single-primary).
+pub fn promoted(name: &'static str) -> impl Fn(&Happening) -> bool {
+    move |h| matches!(h, Happening::Promoted { target, .. } if target == name)
 }
 
 /// Two regions `a` (primary) and `b` (replica) with a third region `c` that runs

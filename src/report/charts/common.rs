@@ -1,7 +1,8 @@
 //! Shared pieces of the SVG charts: rendering to a string, the palette, the
 //! time axis, fault-window shading and gap-aware line segments.
 
-use crate::metrics::Series;
+use crate::metrics::{Kind, Series};
+use crate::report::timeline;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -217,8 +218,8 @@ pub fn fault_label(series: &Series, start_us: u64, label: &str) -> String {
     series
         .timeline
         .iter()
-        .find(|e| e.kind == "fault" && e.at_us == start_us)
-        .map_or_else(|| "fault".to_string(), |e| e.what.clone())
+        .find(|e| e.kind == Kind::Fault && e.at_us == start_us)
+        .map_or_else(|| "fault".to_string(), |e| timeline::text(&e.event))
 }
 
 /// Shades every fault window, and the drain `(from, to)` when given, over

@@ -2,7 +2,7 @@
 //! shaded, failover steps (decision, promotion, DNS change) as vertical lines.
 
 use super::common::*;
-use crate::metrics::{RunResult, Series};
+use crate::metrics::{Kind, RunResult, Series};
 use plotters::prelude::*;
 
 const TITLE: &str = "Success rate of requests per client region";
@@ -10,15 +10,20 @@ const TITLE: &str = "Success rate of requests per client region";
 /// The failover steps marked on the chart: timeline kind, legend text, colour
 /// and line width (a decision and its DNS change often coincide: the wider
 /// line stays visible under the narrower one).
-const STEPS: [(&str, &str, RGBColor, u32); 3] = [
-    ("decision", "failover decided", RGBColor(110, 50, 150), 5),
+const STEPS: [(Kind, &str, RGBColor, u32); 3] = [
     (
-        "promotion",
+        Kind::Decision,
+        "failover decided",
+        RGBColor(110, 50, 150),
+        5,
+    ),
+    (
+        Kind::Promotion,
         "new primary takes writes",
         RGBColor(0, 158, 115),
         2,
     ),
-    ("dns", "DNS answer changes", RGBColor(204, 121, 167), 2),
+    (Kind::Dns, "DNS answer changes", RGBColor(204, 121, 167), 2),
 ];
 
 /// The chart as SVG text (deterministic bytes).

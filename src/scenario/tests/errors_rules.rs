@@ -49,7 +49,7 @@ fn replication() {
     );
     check_edit(
         "primary = \"a\"",
-        "primary = \"a\"\nacks = 0",
+        "primary = \"a\"\nmode = \"sync\"\nacks = 0",
         &["acks must be between 1"],
     );
     check_edit(
@@ -59,8 +59,19 @@ fn replication() {
     );
     check_edit(
         "primary = \"a\"",
-        "primary = \"a\"\nsemi_sync_timeout = \"0s\"",
+        "primary = \"a\"\nmode = \"semi-sync\"\nsemi_sync_timeout = \"0s\"",
         &["semi_sync_timeout must be greater than 0"],
+    );
+    // Settings of a mode the scenario does not use are contradictions.
+    check_edit(
+        "primary = \"a\"",
+        "primary = \"a\"\nmode = \"async\"\nacks = 1",
+        &["field `replication.acks`", "applies only to mode"],
+    );
+    check_edit(
+        "primary = \"a\"",
+        "primary = \"a\"\nmode = \"sync\"\nsemi_sync_timeout = \"5s\"",
+        &["field `replication.semi_sync_timeout`", "has mode \"sync\""],
     );
     check_append(
         "[conflicts]\nresolution = \"lww\"\n",
@@ -116,23 +127,40 @@ fn failover() {
         &["field `failover.dns.stale_fraction`", "between 0 and 1"],
     );
     check_append(
-        "[failover.client]\nmax_attempts = 0\n",
+        "[failover]\nrouting = \"client\"\n[failover.client]\nmax_attempts = 0\n",
         &["field `failover.client.max_attempts`", "between 1 and 255"],
     );
     check_append(
-        "[failover.client]\nendpoints = [\"a\", \"nope\"]\n",
+        "[failover]\nrouting = \"client\"\n[failover.client]\nendpoints = [\"a\", \"nope\"]\n",
         &["field `failover.client.endpoints[1]`", KNOWN],
     );
     check_append(
-        "[failover.client]\nbackoff = { base = \"3s\", cap = \"2s\" }\n",
+        "[failover]\nrouting = \"client\"\n[failover.client]\nbackoff = { base = \"3s\", cap = \"2s\" }\n",
         &[
             "field `failover.client.backoff.cap`",
             "cap (2s) must be at least base (3s)",
         ],
     );
     check_append(
-        "[failover.anycast]\nconvergence = 5\n",
+        "[failover]\nrouting = \"anycast\"\n[failover.anycast]\nconvergence = 5\n",
         &["field `failover.anycast.convergence`", "bare number 5"],
+    );
+    // A section of another routing mechanism cannot be represented.
+    check_append(
+        "[failover]\nrouting = \"dns\"\n[failover.anycast]\nconvergence = \"5s\"\n",
+        &[
+            "field `failover.anycast`",
+            "applies only to routing = \"anycast\"",
+            "has routing = \"dns\"",
+        ],
+    );
+    check_append(
+        "[failover]\nrouting = \"anycast\"\n[failover.dns]\nttl = \"60s\"\n",
+        &["field `failover.dns`", "has routing = \"anycast\""],
+    );
+    check_append(
+        "[failover.client]\nmax_attempts = 2\n",
+        &["field `failover.client`", "has routing = \"dns\""],
     );
 }
 

@@ -61,7 +61,7 @@ count = 300
 topology = "single-primary"
 primary = "us-east-1"
 replicas = ["us-west-2", "eu-west-1"]
-mode = "async"
+mode = "semi-sync"
 semi_sync_timeout = "5s"
 
 [failover]
@@ -83,14 +83,6 @@ ttl = "60s"
 propagation = "5s"
 stale_fraction = 0.03
 stale_extra = "10m"
-
-[failover.anycast]
-convergence = { dist = "uniform", min = "2s", max = "8s" }
-
-[failover.client]
-endpoints = ["us-east-1", "eu-west-1"]
-max_attempts = 4
-backoff = { base = "100ms", cap = "2s", jitter = "equal" }
 
 [[faults]]
 kind = "region-outage"
@@ -167,17 +159,14 @@ pub(super) const FULL_JSON: &str = r#"{
   },
   "replication": {
     "topology": "single-primary", "primary": "us-east-1", "replicas": ["us-west-2", "eu-west-1"],
-    "mode": "async", "semi_sync_timeout": "5s"
+    "mode": "semi-sync", "semi_sync_timeout": "5s"
   },
   "failover": {
     "routing": "dns", "promotion": "automatic", "promotion_delay": "20s", "fencing": false,
     "on_rejoin": "discard",
     "health_check": { "interval": "10s", "failure_threshold": 3, "timeout": "2s",
                       "checkers": ["us-west-2", "eu-west-1"], "unhealthy_share": 0.5 },
-    "dns": { "ttl": "60s", "propagation": "5s", "stale_fraction": 0.03, "stale_extra": "10m" },
-    "anycast": { "convergence": { "dist": "uniform", "min": "2s", "max": "8s" } },
-    "client": { "endpoints": ["us-east-1", "eu-west-1"], "max_attempts": 4,
-                "backoff": { "base": "100ms", "cap": "2s", "jitter": "equal" } }
+    "dns": { "ttl": "60s", "propagation": "5s", "stale_fraction": 0.03, "stale_extra": "10m" }
   },
   "faults": [
     { "kind": "region-outage", "region": "us-east-1", "at": "10m", "duration": "20m" },

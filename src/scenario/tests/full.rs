@@ -96,13 +96,18 @@ fn expected() -> Scenario {
             topology: Topology::SinglePrimary,
             primary: Some(0),
             replicas: vec![2, 1],
-            mode: ReplicationMode::Async,
+            mode: ReplicationMode::SemiSync,
             acks: 1,
             semi_sync_timeout_us: 5 * s,
         },
         conflicts: None,
         failover: Some(Failover {
-            routing: Routing::Dns,
+            routing: Routing::Dns(Dns {
+                ttl_us: 60 * s,
+                propagation_us: 5 * s,
+                stale_fraction: 0.03,
+                stale_extra_us: 10 * m,
+            }),
             promotion: Promotion::Automatic,
             promotion_delay_us: 20 * s,
             fencing: false,
@@ -113,27 +118,6 @@ fn expected() -> Scenario {
                 timeout_us: 2 * s,
                 checkers: Some(vec![2, 1]),
                 unhealthy_share: 0.5,
-            },
-            dns: Dns {
-                ttl_us: 60 * s,
-                propagation_us: 5 * s,
-                stale_fraction: 0.03,
-                stale_extra_us: 10 * m,
-            },
-            anycast: Anycast {
-                convergence: LatencyDist::Uniform {
-                    min_us: 2 * s,
-                    max_us: 8 * s,
-                },
-            },
-            client: ClientFailover {
-                endpoints: Some(vec![0, 1]),
-                max_attempts: 4,
-                backoff: Backoff {
-                    base_us: 100 * ms,
-                    cap_us: 2 * s,
-                    jitter: Jitter::Equal,
-                },
             },
         }),
         faults: vec![
@@ -232,4 +216,36 @@ fn full_json_equals_full_toml() {
     t.source_sha256.clear();
     j.source_sha256.clear();
     assert_eq!(t, j);
+}
+
+/// The anycast and client-side sections, every field, each under its own
+/// routing (the full fixture routes by DNS).
+#[test]
+fn other_routing_sections_every_field() {
+    use super::super::types::*;
+    use super::MINIMAL;
+    let (s, ms) = (1_000_000, 1_000);
+    let any = toml_ok(&format!(
+        "{MINIMAL}[failover]\nrouting = \"anycast\"\n[failover.anycast]\nconvergence = {{ dist = \"uniform\", min = \"2s\", max = \"8s\" }}\n"
+    ));
+    let want = Routing::Anycast(Anycast {
+        convergence: LatencyDist::Uniform {
+            min_us: 2 * s,
+            max_us: 8 * s,
+        },
+    });
+    assert_eq!(any.failover.map(|f| f.routing), Some(want));
+    let client = toml_ok(&format!(
+        "{MINIMAL}[failover]\nrouting = \"client\"\n[failover.client]\nendpoints = [\"b\", \"a\"]\nmax_attempts = 4\nbackoff = {{ base = \"100ms\", cap = \"2s\", jitter = \"equal\" }}\n"
+    ));
+    let want = Routing::Client(ClientFailover {
+        endpoints: Some(vec![1, 0]),
+        max_attempts: 4,
+        backoff: Backoff {
+            base_us: 100 * ms,
+            cap_us: 2 * s,
+            jitter: Jitter::Equal,
+        },
+    });
+    assert_eq!(client.failover.map(|f| f.routing), Some(want));
 }

@@ -27,7 +27,10 @@ fn max_attempts_above_the_limit_is_refused() {
     let ok = format!(
         "{MINIMAL}[failover]\nrouting = \"client\"\n[failover.client]\nmax_attempts = 255\n"
     );
-    assert_eq!(toml_ok(&ok).failover.unwrap().client.max_attempts, 255);
+    match toml_ok(&ok).failover.unwrap().routing {
+        super::super::Routing::Client(c) => assert_eq!(c.max_attempts, 255),
+        other => panic!("expected client routing, got {other:?}"),
+    }
 }
 
 #[test]

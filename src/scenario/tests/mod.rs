@@ -124,7 +124,12 @@ fn failover_defaults() {
     use super::types::*;
     let s = toml_ok(&format!("{MINIMAL}\n[failover]\n"));
     let expected = Failover {
-        routing: Routing::Dns,
+        routing: Routing::Dns(Dns {
+            ttl_us: 60_000_000,
+            propagation_us: 0,
+            stale_fraction: 0.0,
+            stale_extra_us: 0,
+        }),
         promotion: Promotion::Automatic,
         promotion_delay_us: 30_000_000,
         fencing: false,
@@ -136,16 +141,20 @@ fn failover_defaults() {
             checkers: None,
             unhealthy_share: 0.5,
         },
-        dns: Dns {
-            ttl_us: 60_000_000,
-            propagation_us: 0,
-            stale_fraction: 0.0,
-            stale_extra_us: 0,
-        },
-        anycast: Anycast {
+    };
+    assert_eq!(s.failover, Some(expected));
+    // The other mechanisms' defaults, each owned by its routing variant.
+    let anycast = toml_ok(&format!("{MINIMAL}\n[failover]\nrouting = \"anycast\"\n"));
+    assert_eq!(
+        anycast.failover.map(|f| f.routing),
+        Some(Routing::Anycast(Anycast {
             convergence: LatencyDist::Constant { us: 5_000_000 },
-        },
-        client: ClientFailover {
+        }))
+    );
+    let client = toml_ok(&format!("{MINIMAL}\n[failover]\nrouting = \"client\"\n"));
+    assert_eq!(
+        client.failover.map(|f| f.routing),
+        Some(Routing::Client(ClientFailover {
             endpoints: None,
             max_attempts: 3,
             backoff: Backoff {
@@ -153,9 +162,8 @@ fn failover_defaults() {
                 cap_us: 2_000_000,
                 jitter: Jitter::Full,
             },
-        },
-    };
-    assert_eq!(s.failover, Some(expected));
+        }))
+    );
 }
 
 #[test]

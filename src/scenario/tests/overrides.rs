@@ -1,6 +1,6 @@
 //! `--set` overrides: values, paths, creation of tables, and errors.
 
-use super::super::types::{LatencyDist, ReplicationMode, Routing};
+use super::super::types::{LatencyDist, ReplicationMode, RoutingKind};
 use super::super::{parse_validated, parse_with_overrides, Format, Scenario, ScenarioError};
 use super::MINIMAL;
 
@@ -29,7 +29,7 @@ fn overrides_set_values_and_create_tables() {
     ])
     .expect("valid");
     let f = s.failover.as_ref().expect("failover created");
-    assert_eq!(f.dns.ttl_us, 30_000_000);
+    assert_eq!(f.routing.dns().map(|d| d.ttl_us), Some(30_000_000));
     assert_eq!(s.workload.writes_per_sec, 500.0);
     assert_eq!(s.seed, 7);
     assert_eq!(
@@ -75,7 +75,8 @@ fn an_override_to_an_unsupported_feature_is_refused_as_unsupported() {
     assert!(e.to_string().contains("override"), "{e}");
     let list = vec![("failover.routing".to_string(), "anycast".to_string())];
     let s = parse_validated(MINIMAL, "o.toml", Format::Toml, &list).expect("valid");
-    assert_eq!(s.failover.map(|f| f.routing), Some(Routing::Anycast));
+    let kind = s.failover.map(|f| f.routing.kind());
+    assert_eq!(kind, Some(RoutingKind::Anycast));
     // Sync mode defaults acks to every replica.
     let s = with(&[("replication.mode", "sync")]).expect("valid");
     assert_eq!(s.replication.mode, ReplicationMode::Sync);
