@@ -1,8 +1,10 @@
 //! `regionsim check`: run scenarios (over a range of seeds, in parallel) and
 //! hold them to their `[budgets]`; compare with a baseline; write JUnit XML.
 
+use super::files::write_file;
+use super::io::{error, note, out, shown};
 use super::output::progress_bar;
-use super::output::{collect_scenarios, report_dir, write_atomic};
+use super::output::{collect_scenarios, report_dir};
 use super::run::write_reports;
 use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
 use crate::metrics::{BudgetOutcome, Metrics, RunResult, Tolerance};
@@ -28,6 +30,10 @@ pub struct CheckArgs {
     /// Write JUnit XML here: one testsuite per scenario, one testcase per budget.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Write the whole result (per scenario, per budget, per seed, baseline,
+    /// problems) here as one JSON document.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
     /// Compare with earlier reports: DIR/<scenario name>/report.json, as written
     /// by `regionsim run --out DIR`. A headline metric that got worse fails.
     #[arg(long, value_name = "DIR")]
@@ -57,12 +63,12 @@ pub fn check(args: &CheckArgs) -> i32 {
     let range = match args.seeds.as_deref().map(SeedRange::parse).transpose() {
         Ok(r) => r,
         Err(m) => {
-            eprintln!("{m}");
+            error(&m);
             return EXIT_INVALID;
         }
     };
     if let Some(r) = range.filter(|r| r.count() > MAX_RUNS) {
-        eprintln!("`--seeds {r}`: {} seeds is more than the {MAX_RUNS} runs a check may do; use a shorter range", r.count());
+        error(&format!("`--seeds {r}`: {} seeds is more than the {MAX_RUNS} runs a check may do; use a shorter range", r.count()));
         return EXIT_INVALID;
     }
     let (files, errors) = collect_scenarios(&args.paths);
@@ -86,11 +92,21 @@ pub fn check(args: &CheckArgs) -> i32 {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    print!("{}", check_text(&checks));
+    out(&check_text(&checks));
     let mut code = exit_code(&checks);
     if let Some(path) = &args.junit {
         if let Err(e) = write_file(path, junit_xml(&checks).as_bytes()) {
-            eprintln!("{}: cannot write the JUnit file: {e}", path.display());
+            error(&format!(
+                "{}: cannot write the JUnit file: {e}",
+                shown(path)
+            ));
+            code = code.max(EXIT_INVALID);
+        }
+    }
+    if let Some(path) = &args.json {
+        let doc = super::check_json::check_json(&checks, code);
+        if let Err(e) = write_file(path, doc.as_bytes()) {
+            error(&format!("{}: cannot write the JSON file: {e}", shown(path)));
             code = code.max(EXIT_INVALID);
         }
     }
@@ -120,7 +136,7 @@ fn check_one(
     bar: Option<&indicatif::ProgressBar>,
     written: &mut BTreeSet<PathBuf>,
 ) -> ScenarioCheck {
-    let label = file.display().to_string();
+    let label = shown(file);
     let mut c = ScenarioCheck {
         name: file
             .file_stem()
@@ -197,11 +213,11 @@ fn check_one(
     if let Some(result) = full.iter().find(|r| r.report.seed == report_seed) {
         let dir = report_dir(&args.out, &scenario.name);
         if !written.insert(dir.clone()) {
-            eprintln!(
+            note(&format!(
                 "warning: {label}: another scenario named {:?} wrote to {} too; it is overwritten",
                 scenario.name,
-                dir.display()
-            );
+                shown(&dir)
+            ));
         }
         if let Err(m) = write_reports(&dir, result) {
             c.problems.push(Problem::Invalid(m));
@@ -218,14 +234,12 @@ fn read_baseline(
     c: &mut ScenarioCheck,
 ) -> Option<(String, Baseline)> {
     let path = report_dir(dir, &scenario.name).join("report.json");
-    let shown = path.display().to_string();
+    let shown = shown(&path);
     if !path.exists() {
         c.baseline = Some(BaselineCheck::Missing { path: shown });
         return None;
     }
-    let parsed = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read the baseline: {e}"))
-        .and_then(|text| parse_baseline(&text));
+    let parsed = read_capped(&path).and_then(|text| parse_baseline(&text));
     match parsed {
         Ok(b) => Some((shown, b)),
         Err(m) => {
@@ -265,6 +279,25 @@ fn compare_baseline(
     });
 }
 
+/// A baseline file as text, refused past the size of a scenario file's cap
+/// (a report.json is far smaller) and when it is not a regular file.
+fn read_capped(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let max = crate::scenario::MAX_FILE_BYTES;
+    let f = std::fs::File::open(path).map_err(|e| format!("cannot read the baseline: {e}"))?;
+    if !f.metadata().is_ok_and(|m| m.is_file()) {
+        return Err("the baseline is not a regular file".to_string());
+    }
+    let mut text = String::new();
+    f.take(max + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("cannot read the baseline: {e}"))?;
+    if text.len() as u64 > max {
+        return Err(format!("the baseline is larger than {max} bytes"));
+    }
+    Ok(text)
+}
+
 fn run_problem(label: &str, seed: u64, e: &RunError) -> Problem {
     match e {
         RunError::Bound(m) => Problem::Invalid(format!("{label} (seed {seed}): {m}")),
@@ -276,12 +309,4 @@ fn run_problem(label: &str, seed: u64, e: &RunError) -> Problem {
 
 fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-/// Writes a file atomically, creating its folder first.
-fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    write_atomic(path, bytes)
 }

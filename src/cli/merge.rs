@@ -6,6 +6,7 @@
 //! a folder of downloaded CI artifacts). The shards must share one sweep
 //! definition and together hold every run exactly once.
 
+use super::io::{error, note, shown};
 use super::sweep::write_sweep;
 use super::EXIT_INVALID;
 use crate::sweep::{merge_shards, parse_shard};
@@ -28,7 +29,7 @@ pub fn merge(args: &MergeArgs) -> i32 {
     match merge_inner(args) {
         Ok(code) => code,
         Err(m) => {
-            eprintln!("regionsim merge: {m}");
+            error(&format!("regionsim merge: {m}"));
             EXIT_INVALID
         }
     }
@@ -41,7 +42,7 @@ fn merge_inner(args: &MergeArgs) -> Result<i32, String> {
         if found.is_empty() {
             return Err(format!(
                 "{}: no shard files (shard-K-of-N.json) here or in its subfolders",
-                p.display()
+                shown(p)
             ));
         }
         files.extend(found);
@@ -49,17 +50,17 @@ fn merge_inner(args: &MergeArgs) -> Result<i32, String> {
     let mut shards = Vec::with_capacity(files.len());
     for f in &files {
         let text =
-            std::fs::read_to_string(f).map_err(|e| format!("{}: cannot read: {e}", f.display()))?;
-        let doc = parse_shard(&text).map_err(|e| format!("{}: {e}", f.display()))?;
-        shards.push((f.display().to_string(), doc));
+            std::fs::read_to_string(f).map_err(|e| format!("{}: cannot read: {e}", shown(f)))?;
+        let doc = parse_shard(&text).map_err(|e| format!("{}: {e}", shown(f)))?;
+        shards.push((shown(f).to_string(), doc));
     }
     let doc = merge_shards(shards)?;
-    eprintln!(
+    note(&format!(
         "{}: merged {} shard file(s), {} runs",
         doc.definition.scenario,
         files.len(),
         doc.rows.len()
-    );
+    ));
     write_sweep(&args.out, &doc)
 }
 
@@ -84,7 +85,7 @@ fn shard_files(p: &Path) -> Result<Vec<PathBuf>, String> {
         return Ok(vec![p.to_path_buf()]);
     }
     if !p.is_dir() {
-        return Err(format!("{}: no such file or directory", p.display()));
+        return Err(format!("{}: no such file or directory", shown(p)));
     }
     let here = list(p)?;
     let mut found: Vec<PathBuf> = here
@@ -107,10 +108,10 @@ fn shard_files(p: &Path) -> Result<Vec<PathBuf>, String> {
 
 fn list(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let rd = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: cannot read the folder: {e}", dir.display()))?;
+        .map_err(|e| format!("{}: cannot read the folder: {e}", shown(dir)))?;
     let mut out = Vec::new();
     for entry in rd {
-        let entry = entry.map_err(|e| format!("{}: cannot read the folder: {e}", dir.display()))?;
+        let entry = entry.map_err(|e| format!("{}: cannot read the folder: {e}", shown(dir)))?;
         out.push(entry.path());
     }
     out.sort();

@@ -6,8 +6,13 @@
 //! broke one of its own invariants (a bug).
 
 mod check;
+mod check_json;
+mod completions;
+mod files;
+mod io;
 mod merge;
 mod output;
+mod progress;
 mod run;
 mod schema;
 mod sweep;
@@ -115,11 +120,22 @@ Example:
 Exit codes: 0 all good, 1 some run breached a budget, 2 invalid, foreign, overlapping
 or missing shards.";
 
+const COMPLETIONS_EXAMPLE: &str = "\
+Examples:
+  regionsim completions bash > /etc/bash_completion.d/regionsim
+  regionsim completions zsh > \"${fpath[1]}/_regionsim\"
+  regionsim completions fish > ~/.config/fish/completions/regionsim.fish
+
+Exit codes: 0, 2 for an unknown shell.";
+
 /// regionsim: a deterministic multi-region failure simulator. It measures RPO,
 /// RTO, lost writes, conflicts and availability from a simulated history.
 #[derive(Debug, Parser)]
 #[command(name = "regionsim", version, after_help = MAIN_EXAMPLES)]
 pub struct Cli {
+    /// Print nothing on stdout or stderr but errors (exit codes are unchanged).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -161,6 +177,14 @@ pub enum Command {
     /// Print the JSON Schema of the scenario format (for editors).
     #[command(after_help = SCHEMA_EXAMPLE)]
     Schema,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = COMPLETIONS_EXAMPLE)]
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff).
+    #[command(
+        after_help = "Example:\n  regionsim man > regionsim.1 && man -l regionsim.1\n\nExit codes: 0."
+    )]
+    Man,
 }
 
 /// Runs the command line of this process and returns its exit code.
@@ -178,23 +202,34 @@ where
         Ok(cli) => cli,
         Err(e) => return clap_error(&e),
     };
-    match cli.command {
+    io::start(cli.quiet);
+    let code = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Validate(args) => validate::validate(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Check(args) => check::check(&args),
         Command::Schema => schema::schema(),
-    }
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man => completions::man(),
+    };
+    io::finish(code)
 }
 
 /// Prints a clap outcome; `--help` and `--version` exit 0, any misuse 2.
+/// Help and version go to stdout and survive a closed pipe.
 fn clap_error(e: &clap::Error) -> i32 {
     use clap::error::ErrorKind;
-    let _ = e.print();
     match e.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => EXIT_OK,
-        _ => EXIT_INVALID,
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            io::start(false);
+            io::out(&e.render().to_string());
+            io::finish(EXIT_OK)
+        }
+        _ => {
+            io::error(e.render().to_string().trim_end());
+            EXIT_INVALID
+        }
     }
 }
 

@@ -1,36 +1,9 @@
-//! Files for the CLI: atomic writes, scenario path collection, report folders.
+//! Paths for the CLI: scenario path collection, report folder names, rates, progress.
 
+use super::io::shown;
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
-
-/// Writes `contents` to `path` atomically: into a temporary file in the same
-/// folder, flushed to disk, then renamed over `path`. Readers see the old
-/// file or the new one, never a partial one.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(file_name);
-    tmp_name.push(format!(".tmp.{}", std::process::id()));
-    let tmp = dir.join(tmp_name);
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(contents)?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
-}
 
 /// Whether a file name looks like a scenario (`.toml` or `.json`).
 pub fn is_scenario_file(path: &Path) -> bool {
@@ -50,13 +23,13 @@ pub fn collect_scenarios(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
         if p.is_dir() {
             let mut found = Vec::new();
             if let Err(e) = walk(p, &mut found) {
-                errors.push(format!("{}: cannot read directory: {e}", p.display()));
+                errors.push(format!("{}: cannot read directory: {e}", shown(p)));
                 continue;
             }
             if found.is_empty() {
                 errors.push(format!(
                     "{}: no scenario files (.toml or .json) in this directory",
-                    p.display()
+                    shown(p)
                 ));
             }
             found.sort();
@@ -64,7 +37,7 @@ pub fn collect_scenarios(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
         } else if p.exists() {
             files.push(p.clone());
         } else {
-            errors.push(format!("{}: no such file or directory", p.display()));
+            errors.push(format!("{}: no such file or directory", shown(p)));
         }
     }
     (files, errors)
@@ -123,10 +96,10 @@ pub fn fmt_rate(events: u64, secs: f64) -> String {
     }
 }
 
-/// A progress bar on stderr, only when stderr is a terminal and there is more
-/// than one run to wait for.
+/// A progress bar on stderr, only when stderr is a terminal, without `--quiet`,
+/// and when there is more than one run to wait for.
 pub(super) fn progress_bar(total: usize, what: &str) -> Option<indicatif::ProgressBar> {
-    if total < 2 || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+    if total < 2 || super::io::quiet() || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         return None;
     }
     let bar = indicatif::ProgressBar::with_draw_target(
@@ -152,17 +125,6 @@ pub(super) fn timed<T>(f: impl FnOnce() -> T) -> (T, std::time::Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn atomic_write_replaces() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("report.json");
-        write_atomic(&p, b"one").unwrap();
-        write_atomic(&p, b"two").unwrap();
-        assert_eq!(fs::read_to_string(&p).unwrap(), "two");
-        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(names.len(), 1, "no temporary file left behind");
-    }
 
     #[test]
     fn collects_sorted_and_reports_missing() {

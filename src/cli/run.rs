@@ -1,10 +1,12 @@
 //! `regionsim run`: simulate each scenario once, write its reports, summarise.
 
-use super::output::{collect_scenarios, fmt_rate, report_dir, write_atomic};
+use super::files::{write_file, write_folder};
+use super::io::{error, note, out, outln, shown};
+use super::output::{collect_scenarios, fmt_rate, report_dir};
 use super::output::{progress_bar, timed};
 use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
 use crate::metrics::{evaluate, RunResult};
-use crate::model::{simulate, Bounds, SimError};
+use crate::model::SimError;
 use crate::report::{human_summary, report_json, run_files, trace_json};
 use crate::scenario::{load_path, Scenario};
 use clap::Args;
@@ -37,13 +39,14 @@ pub fn run(args: &RunArgs) -> i32 {
     let (files, errors) = collect_scenarios(&args.scenarios);
     let mut worst = EXIT_OK;
     for e in &errors {
-        eprintln!("{e}");
+        error(e);
         worst = worst.max(EXIT_INVALID);
     }
     let mut written = BTreeSet::new();
     let bar = progress_bar(files.len(), "run");
     let ctx = Ctx {
         many: files.len() > 1,
+        json_lines: files.len() > 1 || args.scenarios.iter().any(|p| p.is_dir()),
         bar: bar.as_ref(),
     };
     let mut first = true;
@@ -65,15 +68,26 @@ pub fn run(args: &RunArgs) -> i32 {
 struct Ctx<'a> {
     /// More than one scenario: trace files get the scenario's name.
     many: bool,
+    /// `--json` prints one compact report per line (several scenarios or a folder).
+    json_lines: bool,
     /// The progress bar, when stderr is a terminal (messages go above it).
     bar: Option<&'a indicatif::ProgressBar>,
 }
 
 impl Ctx<'_> {
+    /// An error, above the progress bar when there is one.
     fn say(&self, msg: &str) {
         match self.bar {
-            Some(b) => b.println(msg),
-            None => eprintln!("{msg}"),
+            Some(b) => b.suspend(|| error(msg)),
+            None => error(msg),
+        }
+    }
+
+    /// A note (silenced by `--quiet`), above the progress bar.
+    fn note(&self, msg: &str) {
+        match self.bar {
+            Some(b) => b.suspend(|| note(msg)),
+            None => note(msg),
         }
     }
 }
@@ -106,20 +120,20 @@ fn run_one(
     let scenario = match load_path(file) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("{e}");
+            ctx.say(&e.to_string());
             return EXIT_INVALID;
         }
     };
     let seed = args.seed.unwrap_or(scenario.seed);
     let (outcome, wall) = timed(|| {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            simulate(&scenario, seed, Bounds::default())
+            super::progress::simulate_shown(&scenario, seed, ctx.bar.is_none())
         }))
     });
     let mut result = match outcome {
         Ok(Ok(result)) => result,
         Ok(Err(SimError::Bound(msg))) => {
-            eprintln!("{}: {msg}", file.display());
+            ctx.say(&format!("{}: {msg}", shown(file)));
             return EXIT_INVALID;
         }
         Ok(Err(SimError::Invariant(msg))) => return internal_error(file, seed, &msg),
@@ -129,12 +143,12 @@ fn run_one(
 
     let dir = report_dir(&args.out, &scenario.name);
     if !written.insert(dir.clone()) {
-        eprintln!(
+        ctx.note(&format!(
             "warning: {}: another scenario named {:?} in this run wrote to {} too; it is overwritten",
-            file.display(),
+            shown(file),
             scenario.name,
-            dir.display()
-        );
+            shown(&dir)
+        ));
     }
     let json = report_json(&result);
     if let Err(msg) = write_reports(&dir, &result) {
@@ -143,27 +157,26 @@ fn run_one(
     }
     if let Some(base) = &args.trace {
         let path = trace_path(base, &scenario.name, ctx.many);
-        let parent = path.parent().filter(|d| !d.as_os_str().is_empty());
-        let written = parent
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| write_atomic(&path, trace_json(&result).as_bytes()));
-        if let Err(e) = written {
-            ctx.say(&format!("{}: cannot write the trace: {e}", path.display()));
+        if let Err(e) = write_file(&path, trace_json(&result).as_bytes()) {
+            ctx.say(&format!("{}: cannot write the trace: {e}", shown(&path)));
             return EXIT_INVALID;
         }
     }
 
-    if args.json {
-        print!("{json}");
+    if args.json && ctx.json_lines {
+        // Serialising plain structs of numbers, strings and ordered maps cannot fail.
+        out(&(serde_json::to_string(&result.report).unwrap_or_default() + "\n"));
+    } else if args.json {
+        out(&json);
     } else {
         if !first {
-            println!();
+            outln("");
         }
-        print!("{}", human_summary(&result));
-        println!("  reports       {}", dir.display());
+        out(&human_summary(&result));
+        outln(&format!("  reports       {}", shown(&dir)));
     }
     let secs = wall.as_secs_f64();
-    ctx.say(&format!(
+    ctx.note(&format!(
         "{}: wall {:.3}s, {} events/s",
         scenario.name,
         secs,
@@ -184,24 +197,22 @@ fn fill_budgets(scenario: &Scenario, result: &mut RunResult) {
     }
 }
 
-/// Writes every report file of a run (see [`run_files`]) into `dir`, each atomically.
+/// Writes every report file of a run (see [`run_files`]) as the folder `dir`,
+/// replaced as a unit.
 pub(super) fn write_reports(dir: &Path, result: &RunResult) -> Result<(), String> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| format!("{}: cannot create the report folder: {e}", dir.display()))?;
-    for (name, contents) in run_files(result) {
-        let path = dir.join(name);
-        write_atomic(&path, contents.as_bytes())
-            .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
-    }
-    Ok(())
+    let files: Vec<(String, String)> = run_files(result)
+        .into_iter()
+        .map(|(n, c)| (n.to_string(), c))
+        .collect();
+    write_folder(dir, &files)
 }
 
 fn internal_error(file: &Path, seed: u64, msg: &str) -> i32 {
-    eprintln!(
+    error(&format!(
         "regionsim: internal error: {msg}\n\
          This is a bug in regionsim, not in the scenario.\n\
          reproduce with: regionsim run {} --seed {seed}",
-        file.display()
-    );
+        shown(file)
+    ));
     EXIT_BUG
 }

@@ -7,8 +7,9 @@
 //! [`shard_from_batch_env`](crate::sweep::shard_from_batch_env)); this is the
 //! only place that reads it.
 
-use super::output::{progress_bar, timed};
-use super::output::{report_dir, write_atomic};
+use super::files::write_folder;
+use super::io::{error, note, out, outln, shown};
+use super::output::{progress_bar, report_dir, timed};
 use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
 use crate::report::sweep_files;
 use crate::scenario::Format;
@@ -50,7 +51,7 @@ pub fn sweep(args: &SweepArgs) -> i32 {
         Ok(code) => code,
         Err((code, messages)) => {
             for m in messages {
-                eprintln!("{m}");
+                error(&m);
             }
             code
         }
@@ -82,17 +83,13 @@ fn sweep_inner(args: &SweepArgs) -> Result<i32, Failure> {
         Some(text) => Some(Shard::parse(text).map_err(invalid)?),
     };
     let file = &args.scenario;
-    let label = file.display().to_string();
+    let label = shown(file);
     let format = Format::from_path(file).ok_or_else(|| {
         invalid(format!(
             "{label}: file name: unknown scenario file extension; accepted: .toml or .json"
         ))
     })?;
-    let text = std::fs::read_to_string(file).map_err(|e| {
-        invalid(format!(
-            "{label}: file: cannot read the file (it must exist and be UTF-8 text): {e}"
-        ))
-    })?;
+    let text = crate::scenario::read_source(file).map_err(|e| invalid(e.to_string()))?;
     let plan = plan(&text, &label, format, sets, seeds).map_err(|m| (EXIT_INVALID, m))?;
     let threads = args.jobs.map_or_else(default_threads, |j| j as usize);
     let indices: Vec<usize> = (0..plan.grid.run_count())
@@ -113,12 +110,12 @@ fn sweep_inner(args: &SweepArgs) -> Result<i32, Failure> {
     let runs = runs.map_err(|m| invalid(format!("{m}; try a smaller --jobs")))?;
     let rows = rows_from(&plan.grid, runs).map_err(|failed| failures(&label, &plan, &failed))?;
     let dir = report_dir(&args.out, &plan.definition.scenario);
-    eprintln!(
+    note(&format!(
         "{}: {} runs on {threads} thread(s) in {:.3}s wall",
         plan.definition.scenario,
         rows.len(),
         wall.as_secs_f64()
-    );
+    ));
     let breached = rows
         .iter()
         .filter(|r| !r.budgets_breached.is_empty())
@@ -127,13 +124,13 @@ fn sweep_inner(args: &SweepArgs) -> Result<i32, Failure> {
         let path = dir.join(shard.file_name());
         let json = shard_json(&plan.definition, shard, &rows);
         write_files(&dir, &[(shard.file_name(), json)]).map_err(invalid)?;
-        println!(
+        outln(&format!(
             "{}  shard {shard}: {} of {} runs, {breached} breaching a budget",
             plan.definition.scenario,
             rows.len(),
             plan.definition.runs
-        );
-        println!("  wrote {}", path.display());
+        ));
+        outln(&format!("  wrote {}", shown(&path)));
         return Ok(if breached > 0 { EXIT_BUDGET } else { EXIT_OK });
     }
     let doc = SweepDoc::assemble(plan.definition, rows).map_err(|m| (EXIT_BUG, vec![m]))?;
@@ -142,11 +139,11 @@ fn sweep_inner(args: &SweepArgs) -> Result<i32, Failure> {
 
 /// Writes every file of `doc` under `<out>/<name>/`, prints the summary, and
 /// returns the exit code (1 when some run breached a budget).
-pub(super) fn write_sweep(out: &Path, doc: &SweepDoc) -> Result<i32, String> {
-    let dir = report_dir(out, &doc.definition.scenario);
+pub(super) fn write_sweep(out_dir: &Path, doc: &SweepDoc) -> Result<i32, String> {
+    let dir = report_dir(out_dir, &doc.definition.scenario);
     write_files(&dir, &sweep_files(doc))?;
-    print!("{}", summary(doc));
-    println!("  reports   {}", dir.display());
+    out(&summary(doc));
+    outln(&format!("  reports   {}", shown(&dir)));
     Ok(if doc.any_breach() {
         EXIT_BUDGET
     } else {
@@ -155,14 +152,7 @@ pub(super) fn write_sweep(out: &Path, doc: &SweepDoc) -> Result<i32, String> {
 }
 
 fn write_files(dir: &Path, files: &[(String, String)]) -> Result<(), String> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| format!("{}: cannot create the output folder: {e}", dir.display()))?;
-    for (name, contents) in files {
-        let path = dir.join(name);
-        write_atomic(&path, contents.as_bytes())
-            .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
-    }
-    Ok(())
+    write_folder(dir, files)
 }
 
 /// A few lines for the terminal: per point, the medians that matter most.

@@ -10,5 +10,5 @@ mod ziggurat_tables;
 
 pub use queue::{EventQueue, LaneId};
 pub use rng::{Streams, Subsystem};
-pub use sim::{run, Handler, LoopStats, StopReason, Tagged};
+pub use sim::{run, run_limited, Handler, LoopStats, StopReason, Tagged};
 pub use time::{SimTime, US_PER_SEC};

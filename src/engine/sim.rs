@@ -3,6 +3,7 @@
 
 use super::queue::EventQueue;
 use super::time::SimTime;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// An event that can be folded into the run digest.
 pub trait Tagged {
@@ -20,6 +21,8 @@ pub trait Handler<E> {
 pub enum StopReason {
     /// More than `max_events` events would have been processed.
     EventBound(u64),
+    /// More than this many events were pending at once (in-flight state).
+    QueueBound(u64),
 }
 
 /// Counters of one run of the loop.
@@ -59,7 +62,26 @@ pub fn run<E: Copy + Tagged, H: Handler<E>>(
     max_events: u64,
     stats: &mut LoopStats,
 ) -> Result<(), StopReason> {
+    run_limited(queue, handler, until, (max_events, u64::MAX), None, stats)
+}
+
+/// [`run`] with a bound on the events pending at once as well: `limits` is
+/// (max events processed, max events queued). The queue length is a counter,
+/// so the check allocates nothing. Every 65,536 events the simulated time is
+/// stored in `progress` (for a progress bar).
+pub fn run_limited<E: Copy + Tagged, H: Handler<E>>(
+    queue: &mut EventQueue<E>,
+    handler: &mut H,
+    until: SimTime,
+    limits: (u64, u64),
+    progress: Option<&AtomicU64>,
+    stats: &mut LoopStats,
+) -> Result<(), StopReason> {
+    let (max_events, max_queued) = limits;
     while let Some(t) = queue.peek_time() {
+        if queue.len() as u64 > max_queued {
+            return Err(StopReason::QueueBound(max_queued));
+        }
         if t > until {
             break;
         }
@@ -68,6 +90,11 @@ pub fn run<E: Copy + Tagged, H: Handler<E>>(
         }
         let Some((now, ev)) = queue.pop() else { break };
         stats.events += 1;
+        if stats.events & 0xffff == 0 {
+            if let Some(p) = progress {
+                p.store(now.0, Ordering::Relaxed);
+            }
+        }
         stats.digest = fnv(fnv(stats.digest, now.0), ev.tag());
         handler.handle(now, ev, queue);
     }
@@ -108,6 +135,20 @@ mod tests {
         let d1 = st.digest;
         let r = run(&mut q, &mut h, SimTime(1000), 8, &mut st);
         assert_eq!(r, Err(StopReason::EventBound(8)));
+        let mut q = EventQueue::new();
+        for i in 0..10 {
+            q.push(SimTime(i), Tick(i));
+        }
+        let mut h = Chain { seen: vec![] };
+        let r = run_limited(
+            &mut q,
+            &mut h,
+            SimTime(1000),
+            (100, 5),
+            None,
+            &mut LoopStats::new(),
+        );
+        assert_eq!(r, Err(StopReason::QueueBound(5)));
         assert_ne!(d1, st.digest);
     }
 }

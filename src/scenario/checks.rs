@@ -222,10 +222,10 @@ pub(crate) fn residency(
                 ),
             ));
         }
-        if r.jurisdiction.trim().is_empty() {
+        if r.jurisdiction.trim().is_empty() || r.jurisdiction.chars().any(char::is_control) {
             return Err(err(
                 format!("residency[{i}].jurisdiction"),
-                "the jurisdiction is empty; use a name such as \"EU\"",
+                "the jurisdiction is empty or contains a control character; use a name such as \"EU\"",
             ));
         }
         if !regions

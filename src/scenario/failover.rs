@@ -9,6 +9,9 @@ use super::types::{
 use super::units::format_duration_us;
 use super::validate::{err, Names, Res, US_PER_MS, US_PER_S};
 
+/// Attempts per request the model can track (one byte per request).
+const MAX_ATTEMPTS: u64 = 255;
+
 pub(crate) fn build(f: FailoverDto, names: &Names) -> Res<Failover> {
     let kind = f.routing.map_or(RoutingKind::Dns, |r| r.0);
     let keyword = |k: RoutingKind| match k {
@@ -155,15 +158,15 @@ fn client(c: Option<ClientFailoverDto>, names: &Names) -> Res<ClientFailover> {
         None => None,
     };
     let max_attempts = c.max_attempts.map_or(3, |n| n.0);
-    if !(1..=1000).contains(&max_attempts) {
+    if !(1..=MAX_ATTEMPTS).contains(&max_attempts) {
         return Err(err(
             "failover.client.max_attempts",
-            format!("max_attempts must be between 1 and 1000; got {max_attempts}"),
+            format!("max_attempts must be between 1 and {MAX_ATTEMPTS}; got {max_attempts}"),
         ));
     }
     Ok(ClientFailover {
         endpoints,
-        // 1..=1000, checked above.
+        // 1..=MAX_ATTEMPTS, checked above.
         max_attempts: max_attempts as u32,
         backoff: backoff(c.backoff)?,
     })

@@ -56,7 +56,15 @@ fn toml_error(text: &str, path: &str, e: &toml::de::Error) -> ScenarioError {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
-    let message = message.join("; ");
+    let mut message = super::suggest::with_suggestion(message.join("; "));
+    let at = e.span().map(|s| s.start);
+    // A key with no value before the end of the file: the parser's own words
+    // ("string values must be quoted", or nothing at all) do not say so.
+    if let Some(m) = missing_last_value(text, at) {
+        message = m;
+    } else if message.is_empty() {
+        message = empty_toml_message(text, at);
+    }
     // A missing top-level key has no useful position (the span is the whole document).
     let lc = if path == "." && message.starts_with("missing field") {
         None
@@ -66,6 +74,35 @@ fn toml_error(text: &str, path: &str, e: &toml::de::Error) -> ScenarioError {
     ScenarioError::at(location(lc, path), message)
 }
 
+/// Whether the error sits at the end of the file.
+fn at_end(text: &str, at: Option<usize>) -> bool {
+    at.is_none_or(|a| text.get(a..).is_none_or(|rest| rest.trim().is_empty()))
+}
+
+/// At the end of the file, a last line `key =` with no value: say so.
+fn missing_last_value(text: &str, at: Option<usize>) -> Option<String> {
+    if !at_end(text, at) {
+        return None;
+    }
+    let last = text.lines().rev().find(|l| !l.trim().is_empty())?;
+    let (key, value) = last.split_once('=')?;
+    value.trim().is_empty().then(|| {
+        format!(
+            "the file ends before the value of `{}`; write a value after `=`, such as \"30m\", 3 or true",
+            key.trim()
+        )
+    })
+}
+
+/// What to say when the TOML parser gives no message.
+fn empty_toml_message(text: &str, at: Option<usize>) -> String {
+    if at_end(text, at) {
+        "the file ends unexpectedly (is it truncated?)".to_string()
+    } else {
+        "invalid TOML syntax here; expected `key = value`, `[table]` or `[[array]]`".to_string()
+    }
+}
+
 /// A serde_json error's message without its " at line L column C" suffix, and the position.
 fn json_parts(e: &serde_json::Error) -> (String, Option<(usize, usize)>) {
     let full = e.to_string();
@@ -73,7 +110,11 @@ fn json_parts(e: &serde_json::Error) -> (String, Option<(usize, usize)>) {
         return (full, None);
     }
     let suffix = format!(" at line {} column {}", e.line(), e.column());
-    let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+    let mut message =
+        super::suggest::with_suggestion(full.strip_suffix(&suffix).unwrap_or(&full).to_string());
+    if message.starts_with("EOF while parsing") {
+        message.push_str("; the file ends before the JSON document does (is it truncated?)");
+    }
     (message, Some((e.line(), e.column().max(1))))
 }
 
@@ -157,6 +198,30 @@ fn tree(text: &str, format: Format) -> Result<serde_json::Value, ScenarioError> 
     }
 }
 
+/// Refuses lists longer than any valid scenario has, before the (slower)
+/// direct deserialization: at most 64 regions, so at most 64 x 63 / 2 links.
+fn check_list_lengths(tree: &serde_json::Value) -> Result<(), ScenarioError> {
+    let max_regions = super::validate::MAX_REGIONS;
+    let limits = [
+        ("regions", max_regions, "regions"),
+        (
+            "links",
+            max_regions * (max_regions - 1) / 2,
+            "links (one per pair of at most 64 regions)",
+        ),
+    ];
+    for (key, max, what) in limits {
+        let n = tree.get(key).and_then(|v| v.as_array()).map_or(0, Vec::len);
+        if n > max {
+            return Err(ScenarioError::field(
+                key.to_string(),
+                format!("{n} entries given; at most {max} {what} are supported"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Text → DTO: syntax and shape checks on the value tree, then a direct deserialization
 /// (errors carry line and column), then, with overrides, a deserialization of the
 /// overridden tree.
@@ -166,6 +231,7 @@ pub(crate) fn dto(
     list: &[(String, String)],
 ) -> Result<ScenarioDto, ScenarioError> {
     let mut tree = tree(text, format)?;
+    check_list_lengths(&tree)?;
     overrides::check_shapes(&tree)?;
     let dto = dto_direct(text, format)?;
     if list.is_empty() {

@@ -9,12 +9,14 @@ mod budgets_dto;
 mod checks;
 mod dist;
 mod dto;
+mod escape;
 mod failover;
 mod leaf;
 mod load;
 mod overrides;
 mod replication;
 mod schema;
+mod suggest;
 mod support;
 mod traffic;
 mod types;
@@ -28,6 +30,7 @@ mod tests;
 use std::fmt;
 use std::path::Path;
 
+pub use escape::escape_controls;
 pub use schema::scenario_schema;
 pub use types::*;
 pub use units::{
@@ -84,36 +87,76 @@ impl ScenarioError {
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.file, self.location, self.message)
+        // User text (paths, names, region references) may hold control characters.
+        write!(
+            f,
+            "{}: {}: {}",
+            escape_controls(&self.file),
+            escape_controls(&self.location),
+            escape_controls(&self.message)
+        )
     }
 }
 
 impl std::error::Error for ScenarioError {}
 
+/// The largest scenario file accepted, checked before parsing (16 MiB).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Load a scenario file; the format comes from its extension (`.toml` or `.json`).
 pub fn load_path(path: &Path) -> Result<Scenario, ScenarioError> {
+    let label = path.display().to_string();
+    let Some(format) = Format::from_path(path) else {
+        let mut e = ScenarioError::at(
+            "file name",
+            "unknown scenario file extension; accepted: .toml or .json",
+        );
+        e.file = label;
+        return Err(e);
+    };
+    let text = read_source(path)?;
+    parse_str(&text, &label, format)
+}
+
+/// Reads a scenario file as UTF-8 text, refusing files larger than
+/// [`MAX_FILE_BYTES`] before reading them whole.
+pub fn read_source(path: &Path) -> Result<String, ScenarioError> {
+    use std::io::Read;
     let label = path.display().to_string();
     let fail = |location: &str, message: String| {
         let mut e = ScenarioError::at(location, message);
         e.file = label.clone();
         e
     };
-    let Some(format) = Format::from_path(path) else {
-        return Err(fail(
-            "file name",
-            "unknown scenario file extension; accepted: .toml or .json".to_string(),
-        ));
+    let too_big = |size: String| {
+        fail(
+            "file",
+            format!(
+                "the file is {size} bytes; scenario files may be at most {MAX_FILE_BYTES} bytes (16 MiB)"
+            ),
+        )
     };
-    let bytes =
-        std::fs::read(path).map_err(|e| fail("file", format!("cannot read the file: {e}")))?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        let (line, column) = load::line_col_bytes(&bytes, e.valid_up_to());
+    let file = std::fs::File::open(path)
+        .map_err(|e| fail("file", format!("cannot read the file: {e}")))?;
+    if let Ok(meta) = file.metadata() {
+        if meta.is_file() && meta.len() > MAX_FILE_BYTES {
+            return Err(too_big(meta.len().to_string()));
+        }
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail("file", format!("cannot read the file: {e}")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big(format!("more than {MAX_FILE_BYTES}")));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let (line, column) = load::line_col_bytes(e.as_bytes(), e.utf8_error().valid_up_to());
         fail(
             &format!("line {line}, column {column}"),
             "the file is not valid UTF-8 text; save it as UTF-8".to_string(),
         )
-    })?;
-    parse_str(text, &label, format)
+    })
 }
 
 /// Parse scenario text. `file_label` names the file in errors.

@@ -219,6 +219,12 @@ fn regions(dtos: &[RegionDto]) -> Res<Vec<Region>> {
                     "the jurisdiction is empty; use a name such as \"EU\" or leave the key out",
                 ));
             }
+            if j.chars().any(char::is_control) {
+                return Err(err(
+                    format!("regions[{i}].jurisdiction"),
+                    "the jurisdiction contains a control character (it is shown in reports); use a name such as \"EU\"",
+                ));
+            }
         }
         out.push(Region {
             name: r.name.clone(),

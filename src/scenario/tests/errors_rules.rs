@@ -128,7 +128,7 @@ fn failover() {
     );
     check_append(
         "[failover]\nrouting = \"client\"\n[failover.client]\nmax_attempts = 0\n",
-        &["field `failover.client.max_attempts`", "between 1 and 1000"],
+        &["field `failover.client.max_attempts`", "between 1 and 255"],
     );
     check_append(
         "[failover]\nrouting = \"client\"\n[failover.client]\nendpoints = [\"a\", \"nope\"]\n",

@@ -7,6 +7,7 @@ mod errors_world;
 mod fixtures;
 mod full;
 mod fuzz;
+mod hardening;
 mod overrides;
 mod units;
 
