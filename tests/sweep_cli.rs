@@ -130,6 +130,7 @@ fn threads_and_shards_give_the_same_bytes() {
     for expected in [
         "sweep.json",
         "sweep.md",
+        "sweep.csv",
         "rto-vs-failover.dns.ttl.svg",
         "frontier.svg",
     ] {
@@ -235,6 +236,46 @@ fn percentiles_match_the_rows_and_rows_keep_the_fixed_order() {
         }
     }
     assert!(checked >= 4 * 19 * 5);
+
+    // sweep.csv: one row per run, the same columns and figures as sweep.json's rows.
+    let csv = fs::read_to_string(out.join("tiny-sweep/sweep.csv")).unwrap();
+    let lines: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(lines.len(), 1 + rows.len());
+    let head = &lines[0];
+    assert_eq!(
+        head[..6],
+        [
+            "index",
+            "point",
+            "failover.dns.ttl",
+            "replication.mode",
+            "seed",
+            "budgets_breached"
+        ]
+    );
+    let metric_keys: Vec<&str> = rows[0]["metrics"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut csv_keys = head[6..].to_vec();
+    csv_keys.sort_unstable();
+    assert_eq!(csv_keys, metric_keys);
+    for (r, line) in rows.iter().zip(&lines[1..]) {
+        assert_eq!(line[0], r["index"].to_string());
+        assert_eq!(line[2], r["params"]["failover.dns.ttl"].as_str().unwrap());
+        assert_eq!(line[4], r["seed"].to_string());
+        for (k, cell) in head[6..].iter().zip(&line[6..]) {
+            let v = &r["metrics"][*k];
+            let want = if v.is_null() {
+                String::new()
+            } else {
+                v.to_string()
+            };
+            assert_eq!(*cell, want, "{k} of run {}", r["index"]);
+        }
+    }
 }
 
 /// Invalid `--set` paths and values, shards, seeds and job counts: exit 2

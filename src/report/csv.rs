@@ -8,8 +8,8 @@ pub const LOST_WRITES_HEADER: &str = "id,key,region,commit_us,commit_s,incident"
 
 /// One row per lost write, in the result's order (commit order), under the
 /// header `id,key,region,commit_us,commit_s,incident`. `commit_s` is virtual
-/// seconds with millisecond precision; `incident` indexes the report's
-/// incidents (0-based). Lines end with `\n`.
+/// seconds with millisecond precision; `incident` numbers the report's
+/// incidents from 1, as summary.md and report.html do. Lines end with `\n`.
 pub fn lost_writes_csv(result: &RunResult) -> String {
     let mut out = String::with_capacity(64 * (result.lost_writes.len() + 1));
     out.push_str(LOST_WRITES_HEADER);
@@ -22,7 +22,7 @@ pub fn lost_writes_csv(result: &RunResult) -> String {
             field(&w.region),
             w.commit_us,
             secs_plain(w.commit_us),
-            w.incident
+            w.incident + 1
         ));
     }
     out
@@ -49,8 +49,8 @@ mod tests {
         assert_eq!(
             csv,
             "id,key,region,commit_us,commit_s,incident\n\
-             17,4,us-east-1,599950000,599.950,0\n\
-             18,9,us-east-1,600000001,600.000,0\n"
+             17,4,us-east-1,599950000,599.950,1\n\
+             18,9,us-east-1,600000001,600.000,1\n"
         );
     }
 
@@ -71,6 +71,6 @@ mod tests {
             commit_us: 1_500,
             incident: 0,
         }];
-        assert!(lost_writes_csv(&r).ends_with("1,2,\"a,\"\"b\"\"\",1500,0.001,0\n"));
+        assert!(lost_writes_csv(&r).ends_with("1,2,\"a,\"\"b\"\"\",1500,0.001,1\n"));
     }
 }

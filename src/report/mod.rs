@@ -15,6 +15,7 @@ mod markdown;
 mod palette;
 mod rows;
 mod sweep_charts;
+mod sweep_csv;
 mod sweep_frontier;
 mod sweep_md;
 mod sweep_style;

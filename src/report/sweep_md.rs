@@ -20,6 +20,7 @@ pub fn sweep_files(doc: &SweepDoc) -> Vec<(String, String)> {
     let mut files = vec![
         ("sweep.json".to_string(), sweep_json(doc)),
         ("sweep.md".to_string(), sweep_md(doc)),
+        ("sweep.csv".to_string(), super::sweep_csv::sweep_csv(doc)),
     ];
     files.extend(sweep_charts(doc));
     files
