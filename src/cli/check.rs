@@ -3,8 +3,8 @@
 
 use super::files::write_file;
 use super::io::{error, note, out, shown};
-use super::output::progress_bar;
 use super::output::{collect_scenarios, report_dir};
+use super::output::{progress_bar, timed};
 use super::run::write_reports;
 use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
 use crate::metrics::{BudgetOutcome, Metrics, RunResult, Tolerance};
@@ -81,13 +81,16 @@ pub fn check(args: &CheckArgs) -> i32 {
             budgets: Vec::new(),
             baseline: None,
             problems: vec![Problem::Invalid(e.clone())],
+            wall_ms: 0,
         })
         .collect();
     let per_file = range.map_or(1, |r| r.count() as usize);
     let bar = progress_bar(files.len() * per_file, "check");
     let mut written = BTreeSet::new();
     for file in &files {
-        checks.push(check_one(file, range, args, bar.as_ref(), &mut written));
+        let (mut c, took) = timed(|| check_one(file, range, args, bar.as_ref(), &mut written));
+        c.wall_ms = took.as_millis() as u64;
+        checks.push(c);
     }
     if let Some(b) = &bar {
         b.finish_and_clear();
@@ -146,6 +149,7 @@ fn check_one(
         budgets: Vec::new(),
         baseline: None,
         problems: Vec::new(),
+        wall_ms: 0,
     };
     let scenario = match load_path(file) {
         Ok(s) => s,

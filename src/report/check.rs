@@ -130,6 +130,9 @@ pub struct ScenarioCheck {
     pub budgets: Vec<BudgetRuns>,
     pub baseline: Option<BaselineCheck>,
     pub problems: Vec<Problem>,
+    /// Wall-clock milliseconds the scenario's runs took (measured by the CLI;
+    /// only JUnit's `time` shows it, never a report).
+    pub wall_ms: u64,
 }
 
 impl ScenarioCheck {
@@ -380,6 +383,7 @@ mod tests {
                 path: "base/s/report.json".into(),
             }),
             problems: Vec::new(),
+            wall_ms: 0,
         };
         let t = check_text(&[c]);
         assert!(t.contains("s  (scenarios/s.toml)  seeds 1..4"), "{t}");

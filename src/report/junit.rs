@@ -50,13 +50,17 @@ pub fn junit_xml(checks: &[ScenarioCheck]) -> String {
         };
         put!(
             out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\" file=\"{}\">\n",
             esc(&c.name),
             cases.len(),
             n("failure"),
             n("error"),
-            n("skipped")
+            n("skipped"),
+            secs(c.wall_ms),
+            esc(&c.file)
         );
+        // The cases share the scenario's runs: each gets an even share.
+        let case_ms = c.wall_ms / cases.len().max(1) as u64;
         put!(
             out,
             "    <properties>\n      <property name=\"file\" value=\"{}\"/>\n      \
@@ -67,9 +71,11 @@ pub fn junit_xml(checks: &[ScenarioCheck]) -> String {
         for case in cases {
             put!(
                 out,
-                "    <testcase classname=\"regionsim.{}\" name=\"{}\"",
+                "    <testcase classname=\"regionsim.{}\" name=\"{}\" time=\"{}\" file=\"{}\"",
                 esc(&c.name),
-                esc(&case.name)
+                esc(&case.name),
+                secs(case_ms),
+                esc(&c.file)
             );
             match &case.outcome {
                 None => out.push_str("/>\n"),
@@ -92,6 +98,11 @@ pub fn junit_xml(checks: &[ScenarioCheck]) -> String {
     }
     out.push_str("</testsuites>\n");
     out
+}
+
+/// Milliseconds as JUnit's seconds with three decimals.
+fn secs(ms: u64) -> String {
+    format!("{}.{:03}", ms / 1000, ms % 1000)
 }
 
 fn cases(c: &ScenarioCheck) -> Vec<Case> {
@@ -243,6 +254,28 @@ mod tests {
                 }],
             }),
             problems: Vec::new(),
+            wall_ms: 1500,
+        }
+    }
+
+    #[test]
+    fn suites_and_cases_carry_time_and_file() {
+        let x = junit_xml(&[check()]);
+        let doc = roxmltree::Document::parse(&x).expect("well-formed XML");
+        let suite = doc
+            .descendants()
+            .find(|n| n.has_tag_name("testsuite"))
+            .unwrap();
+        assert_eq!(suite.attribute("time"), Some("1.500"));
+        assert_eq!(suite.attribute("file"), Some("dir/a&b.toml"));
+        let cases: Vec<_> = suite
+            .children()
+            .filter(|n| n.has_tag_name("testcase"))
+            .collect();
+        // The budgets share the scenario's runs: its time split evenly.
+        for c in &cases {
+            assert_eq!(c.attribute("time"), Some("0.500"));
+            assert_eq!(c.attribute("file"), Some("dir/a&b.toml"));
         }
     }
 
