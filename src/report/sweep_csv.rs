@@ -2,6 +2,7 @@
 //! rows (index, point, each swept parameter, seed, breached budgets, then
 //! every metric column in catalogue order).
 
+use super::csv::field;
 use crate::metrics::Sample;
 use crate::sweep::SweepDoc;
 
@@ -53,14 +54,5 @@ fn cell(v: Sample) -> String {
         // the same bits), so the two files agree character for character.
         Sample::Ratio(x) => serde_json::to_string(&x).unwrap_or_default(),
         Sample::Unbounded => String::new(),
-    }
-}
-
-/// Quotes a field (RFC 4180) when it holds a comma, quote or line break.
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }

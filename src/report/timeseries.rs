@@ -1,6 +1,7 @@
 //! timeseries.csv: the data behind the charts, one row per second and series
 //! in long format (`t_s,series,value`).
 
+use super::csv::field;
 use crate::metrics::RunResult;
 
 /// The CSV header line (without newline).
@@ -40,7 +41,7 @@ pub fn timeseries_csv(result: &RunResult) -> String {
 }
 
 fn row(out: &mut String, t: usize, series: &str, region: &str, value: &str) {
-    out.push_str(&format!("{t},{series}.{},{value}\n", quoted(region)));
+    out.push_str(&format!("{t},{series}.{},{value}\n", field(region)));
 }
 
 /// Microseconds as milliseconds with three decimals, exact.
@@ -53,15 +54,6 @@ fn decimal(x: f64, places: usize) -> String {
     let s = format!("{x:.places$}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     s.to_string()
-}
-
-/// Region names are letters, digits, `-`, `_` and `.`; quote anything else.
-fn quoted(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 #[cfg(test)]
