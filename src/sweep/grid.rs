@@ -25,6 +25,13 @@ impl SetList {
     /// brackets and braces, so a TOML list or inline table can be one value:
     /// `links[0].latency={ dist = "uniform", min = "1ms", max = "3ms" },5ms`.
     pub fn parse(spec: &str) -> Result<SetList, String> {
+        // A line break here would let a value forge lines in a CI log.
+        if spec.chars().any(char::is_control) {
+            return Err(format!(
+                "`--set {}`: control characters (such as a line break) are not allowed; write PATH=V1,V2,... on one line",
+                crate::scenario::escape_controls(spec)
+            ));
+        }
         let Some((path, values)) = spec.split_once('=') else {
             return Err(format!(
                 "`--set {spec}`: expected PATH=V1,V2,..., such as failover.dns.ttl=10s,30s,60s"

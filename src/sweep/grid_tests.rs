@@ -96,3 +96,15 @@ fn the_last_list_varies_fastest_and_seeds_are_innermost() {
     )
     .is_err());
 }
+
+/// A `--set` value cannot carry a line break (or any control character)
+/// into the messages that echo it.
+#[test]
+fn control_characters_in_set_are_refused_and_shown_escaped() {
+    let e = SetList::parse("failover.dns.ttl=10s\n::error::forged").unwrap_err();
+    assert!(!e.contains('\n'), "{e}");
+    assert!(e.contains("\\n::error::forged"), "{e}");
+    assert!(e.contains("control characters"), "{e}");
+    let e = SetList::parse("replication.mode=\u{1b}[31masync").unwrap_err();
+    assert!(!e.contains('\u{1b}'), "{e}");
+}
