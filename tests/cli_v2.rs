@@ -1,21 +1,12 @@
 //! Command line contract v2 extras: `run DIR --json` as JSON Lines and
 //! `check --json FILE` as one document.
 
+mod common;
+use common::{regionsim, temp_dir};
 use std::fs;
-use std::process::{Command, Output};
-
-fn regionsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_regionsim"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
 
 fn temp(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("regionsim-v2-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    d
+    temp_dir("v2", name)
 }
 
 const SMALL: &str = r#"

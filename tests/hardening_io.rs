@@ -2,6 +2,8 @@
 //! through, nothing written outside `--out`, report folders replaced as a
 //! unit, a closed or full stdout never a panic, `--quiet`.
 
+mod common;
+use common::{regionsim, temp_dir};
 use std::fs;
 use std::io::Read;
 use std::os::unix::fs::{symlink, FileTypeExt};
@@ -12,19 +14,12 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_regionsim"))
 }
 
-fn regionsim(args: &[&str]) -> Output {
-    bin().args(args).output().expect("the binary runs")
-}
-
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
 fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("regionsim-hio-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    d
+    temp_dir("hio", name)
 }
 
 const SMALL: &str = r#"

@@ -2,7 +2,7 @@
 //! in long format (`t_s,series,value`).
 
 use super::csv::field;
-use crate::metrics::RunResult;
+use crate::metrics::{fmt_ratio, RunResult};
 
 /// The CSV header line (without newline).
 pub const TIMESERIES_HEADER: &str = "t_s,series,value";
@@ -24,7 +24,7 @@ pub fn timeseries_csv(result: &RunResult) -> String {
         for (region, per_sec) in &s.requests {
             if let Some(&(ok, all)) = per_sec.get(t).filter(|p| p.1 > 0) {
                 let rate = ok as f64 / all as f64;
-                row(&mut out, t, "success_rate", region, &decimal(rate, 6));
+                row(&mut out, t, "success_rate", region, &fmt_ratio(rate));
             }
         }
         for (replica, per_sec) in &s.lag_max_us {
@@ -47,13 +47,6 @@ fn row(out: &mut String, t: usize, series: &str, region: &str, value: &str) {
 /// Microseconds as milliseconds with three decimals, exact.
 fn millis(us: u64) -> String {
     format!("{}.{:03}", us / 1000, us % 1000)
-}
-
-/// `x` with at most `places` decimals, trailing zeros dropped.
-fn decimal(x: f64, places: usize) -> String {
-    let s = format!("{x:.places$}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.to_string()
 }
 
 #[cfg(test)]
@@ -84,10 +77,8 @@ mod tests {
     }
 
     #[test]
-    fn decimals_are_trimmed() {
-        assert_eq!(decimal(0.970531, 6), "0.970531");
-        assert_eq!(decimal(0.5, 6), "0.5");
-        assert_eq!(decimal(2.0 / 3.0, 6), "0.666667");
+    fn millis_are_exact() {
         assert_eq!(millis(5), "0.005");
+        assert_eq!(millis(38_250), "38.250");
     }
 }

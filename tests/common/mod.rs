@@ -74,3 +74,20 @@ mode = "async"
 "#
     )
 }
+
+/// Runs the regionsim binary with `args`.
+pub fn regionsim(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_regionsim"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// A fresh, empty folder for one test (`kind` and `name` keep tests apart,
+/// the process id keeps concurrent runs apart).
+pub fn temp_dir(kind: &str, name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("regionsim-{kind}-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
