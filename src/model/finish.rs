@@ -1,217 +1,126 @@
-//! The end of a run: settle what is outstanding, judge convergence and losses
-//! that only the end reveals, and hand everything to the metrics builder.
+//! The end of a run: with what the topology's verdict revealed, the
+//! analytic estimates and the fault labels, hand the recorder to the
+//! metrics builder. Consumes the shared services (`Env`); reads nothing else.
 
 use crate::engine::LoopStats;
-use crate::metrics::{build, Bound, Estimate, Facts, Loss, RunResult};
+use crate::metrics::{build, Bound, Estimate, Facts, RunResult};
 use crate::scenario::{FaultKind, RegionId};
 
+use super::env::Env;
 use super::links::Sampler;
-use super::world::World;
+use super::topology::End;
 
-impl World<'_> {
-    fn up_members(&self, t: u64) -> Vec<RegionId> {
-        self.members
-            .iter()
-            .copied()
-            .filter(|&r| self.plan.region_up_at(r, t))
-            .collect()
+fn estimates(env: &Env) -> Vec<Estimate> {
+    let Some(f) = &env.s.failover else {
+        return Vec::new();
+    };
+    let hc = &f.health_check;
+    let (i, to, th) = (
+        hc.interval_us,
+        hc.timeout_us,
+        u64::from(hc.failure_threshold),
+    );
+    let lo = (th - 1) * (i + to) + to;
+    let hi = th * (i + to) + to;
+    let mut v = vec![
+        Estimate {
+            what: Bound::DetectionLow,
+            value_us: lo,
+        },
+        Estimate {
+            what: Bound::DetectionHigh,
+            value_us: hi,
+        },
+    ];
+    // The TTL bound only where resolvers route clients.
+    if let Some(dns) = f.routing.dns() {
+        v.push(Estimate {
+            what: Bound::DnsRtoHigh,
+            value_us: hi + (dns.propagation_us + dns.ttl_us).max(f.promotion_delay_us),
+        });
     }
-
-    /// With the primary dark at the end and nobody promoted, the writes that no
-    /// live region holds are gone.
-    fn losses_at_end(&mut self, t: u64) {
-        if self.plan.region_up_at(self.primary, t) {
-            return;
-        }
-        let holders: Vec<(RegionId, u64)> = self
-            .followers()
-            .filter(|&r| self.plan.region_up_at(r, t) && !self.nodes[r].needs_resync)
-            .map(|r| (r, self.nodes[r].applied))
-            .collect();
-        let Some(low) = holders.iter().map(|h| h.1).min() else {
-            return;
-        };
-        let since = self.plan.down_since(self.primary, t);
-        let start = self.log.end() - self.log.after(low).count() as u64;
-        // Survived: some live follower allowed to hold the key applied it.
-        let place = &self.place;
-        let survived = |i: u64, key: u32| {
-            holders
-                .iter()
-                .any(|&(r, applied)| applied >= i && place.allowed(key, r))
-        };
-        let lost: Vec<Loss> = self
-            .log
-            .after(low)
-            .zip(start + 1..)
-            .filter(|(e, i)| e.acked && !survived(*i, e.key))
-            .map(|(e, _)| e)
-            .map(|e| Loss {
-                id: e.id,
-                key: e.key,
-                region: e.origin as usize,
-                commit_us: e.commit_us,
-                at_us: e.commit_us.max(since),
-            })
-            .collect();
-        for l in lost {
-            self.rec.lost(l);
-        }
-    }
-
-    /// (converged, divergent keys) over the regions that are up at the end.
-    fn convergence(&self, t: u64) -> (bool, u64) {
-        let up = self.up_members(t);
-        let reference = if up.contains(&self.primary) {
-            self.primary
-        } else {
-            match up.first() {
-                Some(&r) => r,
-                None => return (true, 0),
-            }
-        };
-        let base = &self.nodes[reference].kv;
-        let others: Vec<(RegionId, &Vec<u64>)> = up
-            .iter()
-            .filter(|&&r| r != reference)
-            .map(|&r| (r, &self.nodes[r].kv))
-            .collect();
-        // A region compares only the keys it may hold (residency).
-        let place = &self.place;
-        let divergent = (0..base.len())
-            .filter(|&k| {
-                others
-                    .iter()
-                    .any(|(r, o)| place.allowed(k as u32, *r) && o[k] != base[k])
-            })
-            .count() as u64;
-        (divergent == 0, divergent)
-    }
-
-    fn estimates(&self) -> Vec<Estimate> {
-        let Some(f) = &self.s.failover else {
-            return Vec::new();
-        };
-        let hc = &f.health_check;
-        let (i, to, th) = (
-            hc.interval_us,
-            hc.timeout_us,
-            u64::from(hc.failure_threshold),
-        );
-        let lo = (th - 1) * (i + to) + to;
-        let hi = th * (i + to) + to;
-        let mut v = vec![
-            Estimate {
-                what: Bound::DetectionLow,
-                value_us: lo,
-            },
-            Estimate {
-                what: Bound::DetectionHigh,
-                value_us: hi,
-            },
-        ];
-        // The TTL bound only where resolvers route clients.
-        if let Some(dns) = f.routing.dns() {
+    let p = env.s.replication.primary.unwrap_or(0);
+    if let Some(&r) = env.s.replication.replicas.first() {
+        if let Some(l) = env.s.link_between(p, r) {
             v.push(Estimate {
-                what: Bound::DnsRtoHigh,
-                value_us: hi + (dns.propagation_us + dns.ttl_us).max(f.promotion_delay_us),
+                what: Bound::AsyncRpo {
+                    replica: env.name(r).into(),
+                },
+                value_us: Sampler::median(&l.latency) + env.commit_latency(r),
             });
         }
-        let p = self.s.replication.primary.unwrap_or(0);
-        if let Some(&r) = self.s.replication.replicas.first() {
-            if let Some(l) = self.s.link_between(p, r) {
-                v.push(Estimate {
-                    what: Bound::AsyncRpo {
-                        replica: self.name(r).into(),
-                    },
-                    value_us: Sampler::median(&l.latency) + self.commit_latency(r),
-                });
-            }
-        }
-        v
     }
+    v
+}
 
-    /// A fault in words, for charts and traces.
-    fn fault_label(&self, kind: &FaultKind) -> String {
-        let names = |v: &[RegionId]| {
-            v.iter()
-                .map(|&r| self.name(r))
-                .collect::<Vec<_>>()
-                .join(",")
-        };
-        match kind {
-            FaultKind::RegionOutage { region } => format!("region-outage {}", self.name(*region)),
-            FaultKind::Partition { side_a, side_b, .. } => {
-                format!("partition {} | {}", names(side_a), names(side_b))
-            }
-            FaultKind::Latency { a, b, add_us } => {
-                format!(
-                    "latency +{}ms {} <-> {}",
-                    add_us / 1000,
-                    self.name(*a),
-                    self.name(*b)
-                )
-            }
-            FaultKind::ClockSkew { region, offset_us } => {
-                format!("clock-skew {} {}us", self.name(*region), offset_us)
-            }
+/// A fault in words, for charts and traces.
+fn fault_label(env: &Env, kind: &FaultKind) -> String {
+    let names = |v: &[RegionId]| v.iter().map(|&r| env.name(r)).collect::<Vec<_>>().join(",");
+    match kind {
+        FaultKind::RegionOutage { region } => format!("region-outage {}", env.name(*region)),
+        FaultKind::Partition { side_a, side_b, .. } => {
+            format!("partition {} | {}", names(side_a), names(side_b))
+        }
+        FaultKind::Latency { a, b, add_us } => {
+            format!(
+                "latency +{}ms {} <-> {}",
+                add_us / 1000,
+                env.name(*a),
+                env.name(*b)
+            )
+        }
+        FaultKind::ClockSkew { region, offset_us } => {
+            format!("clock-skew {} {}us", env.name(*region), offset_us)
         }
     }
+}
 
-    pub fn finish(mut self, stats: LoopStats) -> RunResult {
-        let end = self.s.end_us();
-        self.settle_all();
-        let (converged, divergent_keys) = if self.multi.is_some() {
-            self.mp_finish(end)
-        } else {
-            self.orphans_at_end();
-            self.losses_at_end(end);
-            self.convergence(end)
-        };
-        let crdt_totals = self
-            .mp_crdt_totals(end)
-            .into_iter()
-            .map(|(r, v)| (self.name(r).to_string(), v))
-            .collect();
-        let s = self.s;
-        let mut client_regions: Vec<RegionId> = Vec::new();
-        for p in &s.workload.clients {
-            if !client_regions.contains(&p.region) {
-                client_regions.push(p.region);
-            }
+/// The result of the run; `reads`: whether the workload read.
+pub fn finish(env: Env, verdict: End, stats: LoopStats, reads: bool) -> RunResult {
+    let end = env.s.end_us();
+    let crdt_totals = verdict
+        .crdt_totals
+        .into_iter()
+        .map(|(r, v)| (env.name(r).to_string(), v))
+        .collect();
+    let s = env.s;
+    let mut client_regions: Vec<RegionId> = Vec::new();
+    for p in &s.workload.clients {
+        if !client_regions.contains(&p.region) {
+            client_regions.push(p.region);
         }
-        let est = self.estimates();
-        let facts = Facts {
-            scenario: s.name.clone(),
-            seed: 0,
-            sha256: s.source_sha256.clone(),
-            duration_us: s.duration_us,
-            drain_us: s.drain_us,
-            region_names: s.regions.iter().map(|r| r.name.clone()).collect(),
-            link_names: s
-                .links
-                .iter()
-                .map(|l| format!("{}<->{}", s.regions[l.a].name, s.regions[l.b].name))
-                .collect(),
-            replicas: s.replication.replicas.clone(),
-            client_regions,
-            events: stats.events,
-            digest: stats.digest,
-            converged,
-            divergent_keys,
-            crdt_totals,
-            semi_sync_fallbacks: self.acks.fallbacks,
-            semi_sync_degraded_us: self.acks.degraded_us(end),
-            transfer_per_gb: s.cost.as_ref().map(|c| c.transfer_per_gb),
-            estimates: vec![est; self.plan.incidents.len()],
-            fault_windows: s
-                .faults
-                .iter()
-                .map(|f| (f.at_us, f.end_us().min(end), self.fault_label(&f.kind)))
-                .collect(),
-            budgets: s.budgets.clone(),
-            reads: self.reads.is_some(),
-        };
-        build(self.rec, facts)
     }
+    let est = estimates(&env);
+    let facts = Facts {
+        scenario: s.name.clone(),
+        seed: 0,
+        sha256: s.source_sha256.clone(),
+        duration_us: s.duration_us,
+        drain_us: s.drain_us,
+        region_names: s.regions.iter().map(|r| r.name.clone()).collect(),
+        link_names: s
+            .links
+            .iter()
+            .map(|l| format!("{}<->{}", s.regions[l.a].name, s.regions[l.b].name))
+            .collect(),
+        replicas: s.replication.replicas.clone(),
+        client_regions,
+        events: stats.events,
+        digest: stats.digest,
+        converged: verdict.converged,
+        divergent_keys: verdict.divergent_keys,
+        crdt_totals,
+        semi_sync_fallbacks: verdict.semi_sync.0,
+        semi_sync_degraded_us: verdict.semi_sync.1,
+        transfer_per_gb: s.cost.as_ref().map(|c| c.transfer_per_gb),
+        estimates: vec![est; env.plan.incidents.len()],
+        fault_windows: s
+            .faults
+            .iter()
+            .map(|f| (f.at_us, f.end_us().min(end), fault_label(&env, &f.kind)))
+            .collect(),
+        budgets: s.budgets.clone(),
+        reads,
+    };
+    build(env.rec, facts)
 }

@@ -1,24 +1,28 @@
 //! The simulated world: regions, links, workload, replication, routing, faults.
+//!
+//! Layers, each importing only those below it: the leaf services (`faults`,
+//! `links`, `workload`, `dns`, `health`, `residency`, `routing`) and the
+//! events (`events`); the shared services (`env`); the clients' writes and
+//! reads (`requests`, `reads`); the topologies (`topology/`); the control
+//! plane and fault reactions (`control`, `answers`, `edges`); the end of a
+//! run (`finish`); and the world that dispatches events (`world`).
 
-mod acks;
+mod answers;
 mod bounds;
 mod control;
 mod dns;
+mod edges;
+mod env;
+mod events;
 mod faults;
 mod finish;
 mod health;
-mod home;
 mod links;
-mod merge;
-mod multi;
-mod multi_end;
-mod quorum;
 mod reads;
-mod rejoin;
-mod replication;
 mod requests;
 mod residency;
 mod routing;
+mod topology;
 mod workload;
 mod world;
 

@@ -14,6 +14,10 @@
 //! (origin, seq) (multi-primary: a region has it when its version vector
 //! covers it). A read is accounted for when it is served (a read that never
 //! arrives stays failed): two events per read at most, no allocation per read.
+//!
+//! Owns the read arrivals and the acknowledged versions; may touch the shared
+//! services (`Env`). Which version a region holds is asked of the topology
+//! by the caller (a closure), so this file knows no topology.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -21,11 +25,11 @@ use std::collections::BinaryHeap;
 use crate::engine::{EventQueue, SimTime};
 use crate::scenario::{RegionId, Scenario};
 
+use super::env::Env;
+use super::events::Ev;
+use super::health::Health;
 use super::routing::Reach;
-
-use super::replication::Node;
 use super::workload::Workload;
-use super::world::{Ev, ReqState, World};
 
 /// The newest write of a key whose acknowledgement reached its client.
 #[derive(Clone, Copy, Debug, Default)]
@@ -81,94 +85,47 @@ impl Reads {
     }
 }
 
-impl Node {
-    /// The region now holds write `id` of `key`, committed at `stamp` (kept
-    /// as `stamp + 1`, so that 0 is the initial value).
-    pub fn set(&mut self, key: u32, id: u64, stamp: u64) {
-        self.kv[key as usize] = id;
-        if let Some(s) = self.stamps.get_mut(key as usize) {
-            *s = stamp.saturating_add(1);
-        }
-    }
-}
-
-impl World<'_> {
-    /// With reads: every data-holding copy also keeps its versions' commit times.
-    pub fn start_reads(&mut self, q: &mut EventQueue<Ev>) {
-        let Some(r) = self.reads.as_mut() else { return };
-        if self.multi.is_none() {
-            for node in &mut self.nodes {
-                node.stamps = vec![0; node.kv.len()];
-            }
-        }
-        let first = r.wl.first_arrival();
-        if first < self.s.duration_us {
+impl Reads {
+    /// Schedules the first read.
+    pub fn start(&mut self, env: &Env, q: &mut EventQueue<Ev>) {
+        let first = self.wl.first_arrival();
+        if first < env.s.duration_us {
             q.push(SimTime(first), Ev::NextRead);
         }
     }
 
-    /// Write `req` to `key`, committed at `commit_us`, was acknowledged now
-    /// (`t`; the acknowledgement is on its way). `version`: see `Newest`.
-    pub fn note_ack(&mut self, t: u64, req: u64, key: u32, commit_us: u64, version: u64) {
-        let Some(r) = self.reads.as_mut() else { return };
-        let slot = req.checked_sub(self.ring_base).map(|s| s as usize);
-        let state = slot.and_then(|s| self.ring.get(s)).map(|e| e.state);
-        if let Some(ReqState::Acked { ack_us }) = state {
-            r.pending.push(Reverse((ack_us, key, commit_us, version)));
-        }
-        r.settle(t);
+    /// A write to `key`, committed at `commit_us`, was acknowledged now
+    /// (`t`); the acknowledgement reaches its client at `ack_us`. `version`:
+    /// see `Newest`.
+    pub fn note_ack(&mut self, t: u64, key: u32, commit_us: u64, version: u64, ack_us: u64) {
+        self.pending
+            .push(Reverse((ack_us, key, commit_us, version)));
+        self.settle(t);
     }
 
-    /// Multi-primary: write `id` (request `req`) committed at `region` now.
-    pub fn note_ack_mp(&mut self, t: u64, req: u64, key: u32, region: RegionId, id: u64) {
-        if self.reads.is_none() {
-            return;
-        }
-        let dot = self.multi.as_ref().and_then(|m| m.dot_of(region, key, id));
-        if let Some((origin, seq)) = dot {
-            self.note_ack(t, req, key, t, ((origin as u64) << 56) | seq);
-        }
-    }
-
-    /// Where `client`'s read goes now: where its write would go, but served by
-    /// the region it reaches (the anycast entry; client-side: the endpoint it
-    /// remembers, no retries).
-    fn read_target(&self, client: u32, from: RegionId, t: u64) -> RegionId {
-        let at = Reach {
-            client,
-            from,
-            t,
-            start: self.router.start(client),
-            attempt: 1,
-        };
-        self.router.reached(&self.plan, at, self.primary)
-    }
-
-    /// One-way client <-> region latency of a read: access, the link (own
-    /// samples), latency faults.
-    fn read_leg(&mut self, a: RegionId, b: RegionId, t: u64) -> u64 {
-        self.s.workload.client_access_latency_us
-            + self.net.read_latency(a, b)
-            + self.plan.extra_latency(a, b, t)
-    }
-
-    /// The read workload issues its next read.
-    pub fn next_read(&mut self, t: u64, q: &mut EventQueue<Ev>) {
-        let Some(r) = self.reads.as_mut() else { return };
-        let spec = r.wl.draw();
-        let next = r.wl.next_arrival(t);
-        if next < self.s.duration_us {
+    /// The read workload issues its next read; `fallback`: where anycast
+    /// sends it when no region is announced (the primary).
+    pub fn next_read(
+        &mut self,
+        env: &mut Env,
+        (health, fallback): (Option<&Health>, RegionId),
+        t: u64,
+        q: &mut EventQueue<Ev>,
+    ) {
+        let spec = self.wl.draw();
+        let next = self.wl.next_arrival(t);
+        if next < env.s.duration_us {
             q.push(SimTime(next), Ev::NextRead);
         }
-        let from = self.wl.clients[spec.client as usize].region;
-        let mut dst = self.read_target(spec.client, from, t);
-        if !self.place.allowed(spec.key, dst) {
+        let from = env.client_region(spec.client);
+        let mut dst = read_target(env, spec.client, from, t, fallback);
+        if !env.place.allowed(spec.key, dst) {
             // Residency: a pinned key is read where it may live.
-            dst = self.nearest_allowed(spec.key, dst, dst);
+            dst = env.nearest_allowed(health, spec.key, dst, dst);
         }
-        self.rec.read_issued(from, t);
-        let arrive = t + self.read_leg(from, dst, t);
-        let p = &self.plan;
+        env.rec.read_issued(from, t);
+        let arrive = t + read_leg(env, from, dst, t);
+        let p = &env.plan;
         if p.region_up_during(dst, t, arrive) && p.uncut_during(from, dst, t, arrive) {
             let ev = Ev::ReadServe {
                 issue_us: t,
@@ -180,32 +137,52 @@ impl World<'_> {
         }
     }
 
-    /// A read reaches `at` and is served from what it holds now (no extra
-    /// serve time: from memory); it counts if the answer is back in time.
-    pub fn serve_read(&mut self, t: u64, issue_us: u64, client: u32, key: u32, at: RegionId) {
-        let from = self.wl.clients[client as usize].region;
-        let back = t + self.read_leg(at, from, t);
-        let p = &self.plan;
-        let answered = back <= issue_us + self.s.workload.request_timeout_us
+    /// A read of `key` by `client`, issued at `issue_us`, reaches `at` and
+    /// is served from what it holds now (no extra serve time: from memory);
+    /// it counts if the answer is back in time. `has`: whether `at` holds a
+    /// version (see `Newest`), `None` when it holds no copy (it refuses).
+    #[allow(clippy::too_many_arguments)]
+    pub fn serve(
+        &mut self,
+        env: &mut Env,
+        t: u64,
+        (issue_us, client, key): (u64, u32, u32),
+        at: RegionId,
+        has: Option<impl FnOnce(u64) -> bool>,
+    ) {
+        let from = env.client_region(client);
+        let back = t + read_leg(env, at, from, t);
+        let p = &env.plan;
+        let answered = back <= issue_us + env.s.workload.request_timeout_us
             && p.region_up_during(at, t, back)
             && p.uncut_during(at, from, t, back);
-        let stale = match (&self.multi, self.reads.as_mut()) {
-            (_, None) => return,
-            (Some(m), Some(r)) => r
-                .expected(key, t)
-                .is_some_and(|v| !m.has_write(at, key, (v >> 56) as RegionId, v & ((1 << 56) - 1))),
-            (None, Some(r)) => {
-                let Some(&held) = self.nodes[at].stamps.get(key as usize) else {
-                    // A region that holds no copy refuses the read.
-                    return;
-                };
-                // `held` is its commit time + 1 (0: the initial value).
-                r.expected(key, t).is_some_and(|v| held <= v)
-            }
-        };
+        let Some(has) = has else { return };
+        let stale = self.expected(key, t).is_some_and(|v| !has(v));
         if answered {
-            self.rec
+            env.rec
                 .read_answered(from, issue_us, back - issue_us, stale);
         }
     }
+}
+
+/// Where `client`'s read goes now: where its write would go, but served by
+/// the region it reaches (the anycast entry; client-side: the endpoint it
+/// remembers, no retries).
+fn read_target(env: &Env, client: u32, from: RegionId, t: u64, fallback: RegionId) -> RegionId {
+    let at = Reach {
+        client,
+        from,
+        t,
+        start: env.router.start(client),
+        attempt: 1,
+    };
+    env.router.reached(&env.plan, at, fallback)
+}
+
+/// One-way client <-> region latency of a read: access, the link (own
+/// samples), latency faults.
+fn read_leg(env: &mut Env, a: RegionId, b: RegionId, t: u64) -> u64 {
+    env.s.workload.client_access_latency_us
+        + env.net.read_latency(a, b)
+        + env.plan.extra_latency(a, b, t)
 }

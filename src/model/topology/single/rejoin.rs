@@ -1,13 +1,16 @@
 //! Split brain and its end: the writes a deposed primary holds that the new
 //! lineage lacks (orphans), when it steps down (fencing, restart), and what
-//! happens to its orphans then (`on_rejoin`: discard or reconcile).
+//! happens to its orphans then (`on_rejoin`: discard or reconcile). Owns the
+//! zombie; touches single-primary state and the shared services.
 
 use crate::engine::EventQueue;
 use crate::metrics::{Happening, Loss, RejoinOutcome};
 use crate::scenario::{OnRejoin, RegionId};
 
-use super::replication::Entry;
-use super::world::{Ev, World};
+use super::log::Entry;
+use super::SinglePrimary;
+use crate::model::env::Env;
+use crate::model::events::Ev;
 
 /// The deposed primary and what only it holds.
 #[derive(Clone, Debug, Default)]
@@ -21,12 +24,12 @@ pub struct Zombie {
     pub fork_us: u64,
 }
 
-impl World<'_> {
+impl SinglePrimary {
     /// Whether the deposed primary steps down now: fenced by the new primary
     /// (fencing = true) or restarted, and able to reach the new primary.
-    fn may_rejoin(&self, z: RegionId, t: u64) -> bool {
-        let fencing = self.s.failover.as_ref().is_some_and(|f| f.fencing);
-        (fencing || self.zombie.restarted) && self.plan.reachable_at(z, self.primary, t)
+    fn may_rejoin(&self, env: &Env, z: RegionId, t: u64) -> bool {
+        let fencing = env.s.failover.as_ref().is_some_and(|f| f.fencing);
+        (fencing || self.zombie.restarted) && env.plan.reachable_at(z, self.primary, t)
     }
 
     /// A region-outage of the deposed primary begins: it will restart.
@@ -37,47 +40,47 @@ impl World<'_> {
     }
 
     /// Steps the deposed primary down if it may; returns whether it did.
-    pub fn try_rejoin(&mut self, t: u64, q: &mut EventQueue<Ev>) -> bool {
+    pub fn try_rejoin(&mut self, env: &mut Env, t: u64, q: &mut EventQueue<Ev>) -> bool {
         let Some(z) = self.zombie.region else {
             return false;
         };
-        if !self.may_rejoin(z, t) {
+        if !self.may_rejoin(env, z, t) {
             return false;
         }
         let orphans = std::mem::take(&mut self.zombie.orphans);
-        let reconcile = self
+        let reconcile = env
             .s
             .failover
             .as_ref()
             .is_some_and(|f| f.on_rejoin == OnRejoin::Reconcile);
         let outcome = if reconcile {
-            let (kept, lost_lww) = self.reconcile(t, &orphans, q);
+            let (kept, lost_lww) = self.reconcile(env, t, &orphans, q);
             RejoinOutcome::Reconciled {
                 replayed: kept,
                 lost_lww,
             }
         } else {
-            let acked_lost = self.discard(&orphans, t) as u64;
+            let acked_lost = Self::discard(env, &orphans, t) as u64;
             RejoinOutcome::Discarded { acked_lost }
         };
         let what = Happening::Rejoined {
-            region: self.name(z).into(),
-            primary: self.name(self.primary).into(),
+            region: env.name(z).into(),
+            primary: env.name(self.primary).into(),
             orphaned: orphans.len() as u64,
             outcome,
         };
-        self.rec.note(t, Some(z), what);
+        env.rec.note(t, Some(z), what);
         self.zombie = Zombie::default();
-        self.resync(z);
+        self.resync(env, z);
         true
     }
 
     /// Records the acknowledged orphans as lost; returns how many.
-    fn discard(&mut self, orphans: &[Entry], at_us: u64) -> u64 {
+    fn discard(env: &mut Env, orphans: &[Entry], at_us: u64) -> u64 {
         let mut lost = 0;
         for e in orphans.iter().filter(|e| e.acked) {
             lost += 1;
-            self.rec.lost(Loss {
+            env.rec.lost(Loss {
                 id: e.id,
                 key: e.key,
                 region: e.origin as usize,
@@ -92,7 +95,13 @@ impl World<'_> {
     /// last write matters (it saw the earlier ones); if the new lineage also
     /// wrote the key since the fork, that is one conflict, resolved by last
     /// writer wins on commit time. Returns (replayed keys, discarded by LWW).
-    fn reconcile(&mut self, t: u64, orphans: &[Entry], q: &mut EventQueue<Ev>) -> (u64, u64) {
+    fn reconcile(
+        &mut self,
+        env: &mut Env,
+        t: u64,
+        orphans: &[Entry],
+        q: &mut EventQueue<Ev>,
+    ) -> (u64, u64) {
         let mut tips: std::collections::BTreeMap<u32, Entry> = std::collections::BTreeMap::new();
         for e in orphans {
             tips.insert(e.key, *e);
@@ -103,18 +112,18 @@ impl World<'_> {
             let k = e.key as usize;
             let theirs = self.lineage_us[k];
             if theirs > fork {
-                self.rec.conflict(self.primary);
+                env.rec.conflict(self.primary);
                 if theirs >= e.commit_us {
                     lost += 1;
                     if e.acked {
                         // The winner committed later in true time: no inversion.
-                        self.rec.lww_discarded(false);
+                        env.rec.lww_discarded(false);
                     }
                     continue;
                 }
             }
             kept += 1;
-            self.append(t, e.id, e.key, e.acked, q);
+            self.append(env, t, e.id, e.key, e.acked, q);
             self.lineage_us[k] = e.commit_us;
         }
         (kept, lost)
@@ -122,11 +131,11 @@ impl World<'_> {
 
     /// At the end of the run: a deposed primary that never stepped down keeps
     /// writes the system's lineage lacks; the acknowledged ones are lost.
-    pub fn orphans_at_end(&mut self) {
+    pub fn orphans_at_end(&mut self, env: &mut Env) {
         let orphans = std::mem::take(&mut self.zombie.orphans);
         let fork = self.zombie.fork_us;
         for e in orphans.iter().filter(|e| e.acked) {
-            self.rec.lost(Loss {
+            env.rec.lost(Loss {
                 id: e.id,
                 key: e.key,
                 region: e.origin as usize,

@@ -2,16 +2,21 @@
 //! acknowledged once `acks` replicas have durably received it (the k-th
 //! fastest receipt releases it); semi-sync falls back to async after
 //! `semi_sync_timeout` and re-arms once `acks` replicas have caught up.
+//! Owns the acknowledgement state; its `SinglePrimary` half touches the log
+//! and answers clients through `Front`.
 
 use crate::engine::{EventQueue, SimTime};
 use crate::metrics::Happening;
 use crate::scenario::{RegionId, ReplicationMode, Scenario};
 
-use super::world::{Ev, World};
+use super::SinglePrimary;
+use crate::model::env::Env;
+use crate::model::events::Ev;
+use crate::model::topology::Front;
 
 #[derive(Clone, Debug)]
 pub struct AckState {
-    pub mode: ReplicationMode,
+    mode: ReplicationMode,
     need: usize,
     timeout_us: u64,
     /// Every log position up to here has been released (acknowledged or given up).
@@ -19,15 +24,15 @@ pub struct AckState {
     /// Per region: the highest position the primary knows it durably received.
     receipts: Vec<u64>,
     /// Semi-sync fell back to async.
-    pub degraded: bool,
+    degraded: bool,
     degraded_since: u64,
     /// Per region, while degraded: the first position shipped when the stream
     /// had nothing else to send; a receipt for it means "caught up".
     marks: Vec<Option<u64>>,
     pub fallbacks: u64,
-    pub degraded_total_us: u64,
+    degraded_total_us: u64,
     /// Whether a deposed primary was running degraded (it acknowledges alone).
-    pub zombie_degraded: bool,
+    zombie_degraded: bool,
 }
 
 impl AckState {
@@ -79,9 +84,29 @@ impl AckState {
         };
         self.degraded_total_us + open
     }
+
+    /// Called when the primary ships `idx` to `to` with nothing queued ahead
+    /// of it; `end`: the log's last position.
+    pub fn shipped(&mut self, to: RegionId, idx: u64, end: u64) {
+        if self.degraded && self.marks[to].is_none() && idx == end {
+            self.marks[to] = Some(idx);
+        }
+    }
+
+    /// A promotion: the new primary starts with nothing held and fresh receipts.
+    pub fn on_promotion(&mut self, t: u64, cut: u64) {
+        self.zombie_degraded = self.degraded;
+        if self.degraded {
+            self.degraded = false;
+            self.degraded_total_us += t - self.degraded_since;
+        }
+        self.released = cut;
+        self.receipts.iter_mut().for_each(|r| *r = 0);
+        self.marks.iter_mut().for_each(|m| *m = None);
+    }
 }
 
-impl World<'_> {
+impl SinglePrimary {
     /// A primary's commit at `idx` now waits for receipts.
     pub fn hold(&mut self, t: u64, idx: u64, q: &mut EventQueue<Ev>) {
         if self.acks.mode == ReplicationMode::SemiSync {
@@ -93,18 +118,18 @@ impl World<'_> {
         }
     }
 
-    /// Called when the primary ships `idx` to `to` with nothing queued ahead of it.
-    pub fn shipped(&mut self, to: RegionId, idx: u64) {
-        if self.acks.degraded && self.acks.marks[to].is_none() && idx == self.log.end() {
-            self.acks.marks[to] = Some(idx);
-        }
-    }
-
     /// A follower applied `idx`: its receipt travels back to the primary.
-    pub fn send_receipt(&mut self, t: u64, from: RegionId, idx: u64, q: &mut EventQueue<Ev>) {
+    pub fn send_receipt(
+        &mut self,
+        env: &mut Env,
+        t: u64,
+        from: RegionId,
+        idx: u64,
+        q: &mut EventQueue<Ev>,
+    ) {
         let p = self.primary;
-        let back = t + self.net.ack_latency(from, p) + self.plan.extra_latency(from, p, t);
-        if self.plan.path_up_during(from, p, t, back) {
+        let back = t + env.net.ack_latency(from, p) + env.plan.extra_latency(from, p, t);
+        if env.plan.path_up_during(from, p, t, back) {
             let ev = Ev::Receipt {
                 from: from as u16,
                 term: self.term,
@@ -114,8 +139,18 @@ impl World<'_> {
         }
     }
 
-    pub fn receipt(&mut self, t: u64, from: RegionId, term: u32, idx: u64, q: &mut EventQueue<Ev>) {
-        if term != self.term || !self.plan.region_up_at(self.primary, t) {
+    /// The primary learns that `from` durably received everything up to
+    /// `idx` (sent in `term`).
+    pub fn receipt(
+        &mut self,
+        env: &mut Env,
+        front: &mut Front,
+        t: u64,
+        from: RegionId,
+        (term, idx): (u32, u64),
+        q: &mut EventQueue<Ev>,
+    ) {
+        if term != self.term || !env.plan.region_up_at(self.primary, t) {
             return;
         }
         let r = &mut self.acks.receipts[from];
@@ -124,15 +159,22 @@ impl World<'_> {
             let mut got: Vec<u64> = self.followers().map(|f| self.acks.receipts[f]).collect();
             got.sort_unstable_by(|a, b| b.cmp(a));
             if let Some(&kth) = got.get(self.acks.need - 1) {
-                self.release_through(t, kth, q);
+                self.release_through(env, front, t, kth, q);
             }
         } else if self.acks.degraded {
-            self.maybe_rearm(t);
+            self.maybe_rearm(env, t);
         }
     }
 
     /// Acknowledges every held write up to `idx`.
-    pub fn release_through(&mut self, t: u64, idx: u64, q: &mut EventQueue<Ev>) {
+    fn release_through(
+        &mut self,
+        env: &mut Env,
+        front: &mut Front,
+        t: u64,
+        idx: u64,
+        q: &mut EventQueue<Ev>,
+    ) {
         let end = self.log.end();
         let upto = idx.min(end);
         while self.acks.released < upto {
@@ -141,21 +183,29 @@ impl World<'_> {
             let Some(e) = self.log.get(pos).copied() else {
                 continue;
             };
-            let acked = self.reply_to(t, e.id - 1, self.primary, true, None, q);
+            let acked = front.answer(env, t, e.id - 1, self.primary, None, q);
             if let Some(m) = self.log.get_mut(pos) {
-                m.acked = m.acked || acked;
+                m.acked = m.acked || acked.is_some();
             }
-            if acked {
-                self.note_ack(t, e.id - 1, e.key, e.commit_us, e.commit_us);
+            if let Some(ack_us) = acked {
+                front.acked(t, e.key, e.commit_us, e.commit_us, ack_us);
             }
         }
     }
 
-    pub fn semi_timeout(&mut self, t: u64, term: u32, idx: u64, q: &mut EventQueue<Ev>) {
+    /// Write `idx` of `term` has waited `semi_sync_timeout` for its receipts.
+    pub fn semi_timeout(
+        &mut self,
+        env: &mut Env,
+        front: &mut Front,
+        t: u64,
+        (term, idx): (u32, u64),
+        q: &mut EventQueue<Ev>,
+    ) {
         if term != self.term || !self.acks.holding() || self.acks.released >= idx {
             return;
         }
-        if !self.plan.region_up_at(self.primary, t) {
+        if !env.plan.region_up_at(self.primary, t) {
             return;
         }
         let waiting = self.log.end() - self.acks.released;
@@ -168,8 +218,8 @@ impl World<'_> {
             acks: self.acks.need,
             waiting,
         };
-        self.rec.note(t, Some(self.primary), what);
-        self.release_through(t, self.log.end(), q);
+        env.rec.note(t, Some(self.primary), what);
+        self.release_through(env, front, t, self.log.end(), q);
         // Streams that are idle now count as caught up once their last write is received.
         let followers: Vec<RegionId> = self.followers().collect();
         for f in followers {
@@ -179,7 +229,7 @@ impl World<'_> {
         }
     }
 
-    fn maybe_rearm(&mut self, t: u64) {
+    fn maybe_rearm(&mut self, env: &mut Env, t: u64) {
         let caught = self
             .followers()
             .filter(|&f| self.acks.marks[f].is_some_and(|m| self.acks.receipts[f] >= m))
@@ -192,19 +242,7 @@ impl World<'_> {
                 caught_up: caught,
                 degraded_us: t - self.acks.degraded_since,
             };
-            self.rec.note(t, Some(self.primary), what);
+            env.rec.note(t, Some(self.primary), what);
         }
-    }
-
-    /// A promotion: the new primary starts with nothing held and fresh receipts.
-    pub fn acks_on_promotion(&mut self, t: u64, cut: u64) {
-        self.acks.zombie_degraded = self.acks.degraded;
-        if self.acks.degraded {
-            self.acks.degraded = false;
-            self.acks.degraded_total_us += t - self.acks.degraded_since;
-        }
-        self.acks.released = cut;
-        self.acks.receipts.iter_mut().for_each(|r| *r = 0);
-        self.acks.marks.iter_mut().for_each(|m| *m = None);
     }
 }
