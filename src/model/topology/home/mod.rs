@@ -10,8 +10,8 @@ mod quorum;
 use crate::engine::EventQueue;
 use crate::scenario::{RegionId, Scenario};
 
+use super::front::Front;
 use super::mesh::Mesh;
-use super::Front;
 use crate::model::env::Env;
 use crate::model::events::Ev;
 use crate::model::health::Health;

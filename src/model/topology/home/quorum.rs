@@ -12,8 +12,8 @@ use crate::scenario::{RegionId, ReplicationMode, Scenario, Topology};
 
 use crate::model::env::Env;
 use crate::model::events::Ev;
+use crate::model::topology::front::Front;
 use crate::model::topology::mesh::Mesh;
-use crate::model::topology::Front;
 
 /// A committed write whose answer waits for receipts.
 #[derive(Clone, Copy, Debug)]

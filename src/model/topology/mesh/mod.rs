@@ -18,8 +18,8 @@ mod ship;
 
 use merge::{local_write, Incoming, Version};
 
+use super::front::Front;
 use super::window::Stream;
-use super::Front;
 use crate::model::env::Env;
 use crate::model::events::Ev;
 

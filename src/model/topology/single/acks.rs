@@ -12,7 +12,7 @@ use crate::scenario::{RegionId, ReplicationMode, Scenario};
 use super::SinglePrimary;
 use crate::model::env::Env;
 use crate::model::events::Ev;
-use crate::model::topology::Front;
+use crate::model::topology::front::Front;
 
 #[derive(Clone, Debug)]
 pub struct AckState {

@@ -19,8 +19,8 @@ mod ship;
 use crate::engine::{EventQueue, LaneId};
 use crate::scenario::{RegionId, Scenario};
 
+use super::front::Front;
 use super::window::Stream;
-use super::Front;
 use crate::model::env::Env;
 use crate::model::events::Ev;
 use acks::AckState;
