@@ -64,7 +64,7 @@ impl HomeRegion {
             return;
         };
         // Committed at the home; the answer waits for receipts.
-        if let Some(seq) = self.mesh.commit(env, t, id, key, dst, false, q) {
+        if let Some(seq) = self.mesh.commit(env, t, (id, key), dst, false, q) {
             let held = ((seq, key), (req, attempt));
             quorum.hold((&mut self.mesh, env, front), t, dst, held.0, held.1, q);
         }

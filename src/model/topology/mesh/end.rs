@@ -33,7 +33,7 @@ impl Mesh {
                 continue;
             }
             for seq in have + 1..=upto {
-                if self.ship(env, t, src, lost, p, seq, q).is_err() {
+                if self.ship(env, t, (src, p), (lost, seq), q).is_err() {
                     break;
                 }
             }

@@ -136,13 +136,13 @@ impl Mesh {
 }
 
 impl Mesh {
-    /// A write commits at `here` (already answered: `acked`).
+    /// Write `id` of `key` commits at `here` (already answered: `acked`);
+    /// returns its position in `here`'s log unless LWW rejected it.
     pub fn commit(
         &mut self,
         env: &mut Env,
         t: u64,
-        id: u64,
-        key: u32,
+        (id, key): (u64, u32),
         here: RegionId,
         acked: bool,
         q: &mut EventQueue<Ev>,
@@ -225,7 +225,7 @@ impl Mesh {
     ) {
         let id = req + 1;
         let acked = front.answer(env, t, req, dst, Some(attempt), q);
-        self.commit(env, t, id, key, dst, acked.is_some(), q);
+        self.commit(env, t, (id, key), dst, acked.is_some(), q);
         if let Some(ack_us) = acked {
             if let Some((origin, seq)) = self.dot_of(dst, key, id) {
                 front.acked(t, key, t, ((origin as u64) << 56) | seq, ack_us);

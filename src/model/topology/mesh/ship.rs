@@ -44,7 +44,7 @@ impl Mesh {
                 return;
             }
             m.streams[origin * n + peer].next_send += 1;
-            if let Err(failed_at) = self.ship(env, t, origin, origin, peer, st.next_send, q) {
+            if let Err(failed_at) = self.ship(env, t, (origin, peer), (origin, st.next_send), q) {
                 self.break_stream(env, t, failed_at, origin, peer, q);
                 return;
             }
@@ -57,10 +57,8 @@ impl Mesh {
         &mut self,
         env: &mut Env,
         t: u64,
-        from: RegionId,
-        origin: RegionId,
-        to: RegionId,
-        seq: u64,
+        (from, to): (RegionId, RegionId),
+        (origin, seq): (RegionId, u64),
         q: &mut EventQueue<Ev>,
     ) -> Result<(), u64> {
         // A write `to` may not hold (residency) or an orphan travels as a
