@@ -1,5 +1,6 @@
 //! The fault plan: every fault is known before the run starts, so whether a
-//! region is up, or a path is cut, over an interval is a pure lookup.
+//! region is up, or a path is cut, over an interval is a pure lookup; and
+//! each fault's label. A leaf: imports nothing of the model.
 
 use crate::scenario::{Direction, FaultKind, RegionId, Scenario};
 
@@ -163,6 +164,24 @@ impl FaultPlan {
     pub fn incident_at(&self, t: u64) -> Option<usize> {
         let i = self.incidents.partition_point(|w| w.start_us <= t);
         i.checked_sub(1)
+    }
+}
+
+/// A fault in words, for charts and traces.
+pub fn label(s: &Scenario, kind: &FaultKind) -> String {
+    let name = |r: RegionId| s.regions[r].name.as_str();
+    let names = |v: &[RegionId]| v.iter().map(|&r| name(r)).collect::<Vec<_>>().join(",");
+    match kind {
+        FaultKind::RegionOutage { region } => format!("region-outage {}", name(*region)),
+        FaultKind::Partition { side_a, side_b, .. } => {
+            format!("partition {} | {}", names(side_a), names(side_b))
+        }
+        FaultKind::Latency { a, b, add_us } => {
+            format!("latency +{}ms {} <-> {}", add_us / 1000, name(*a), name(*b))
+        }
+        FaultKind::ClockSkew { region, offset_us } => {
+            format!("clock-skew {} {}us", name(*region), offset_us)
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::engine::LoopStats;
 use crate::metrics::{build, Bound, Estimate, Facts, RunResult};
-use crate::scenario::{FaultKind, RegionId};
+use crate::scenario::RegionId;
 
 use super::env::Env;
 use super::links::Sampler;
@@ -53,28 +53,6 @@ fn estimates(env: &Env) -> Vec<Estimate> {
     v
 }
 
-/// A fault in words, for charts and traces.
-fn fault_label(env: &Env, kind: &FaultKind) -> String {
-    let names = |v: &[RegionId]| v.iter().map(|&r| env.name(r)).collect::<Vec<_>>().join(",");
-    match kind {
-        FaultKind::RegionOutage { region } => format!("region-outage {}", env.name(*region)),
-        FaultKind::Partition { side_a, side_b, .. } => {
-            format!("partition {} | {}", names(side_a), names(side_b))
-        }
-        FaultKind::Latency { a, b, add_us } => {
-            format!(
-                "latency +{}ms {} <-> {}",
-                add_us / 1000,
-                env.name(*a),
-                env.name(*b)
-            )
-        }
-        FaultKind::ClockSkew { region, offset_us } => {
-            format!("clock-skew {} {}us", env.name(*region), offset_us)
-        }
-    }
-}
-
 /// The result of the run; `reads`: whether the workload read.
 pub fn finish(env: Env, verdict: End, stats: LoopStats, reads: bool) -> RunResult {
     let end = env.s.end_us();
@@ -117,7 +95,13 @@ pub fn finish(env: Env, verdict: End, stats: LoopStats, reads: bool) -> RunResul
         fault_windows: s
             .faults
             .iter()
-            .map(|f| (f.at_us, f.end_us().min(end), fault_label(&env, &f.kind)))
+            .map(|f| {
+                (
+                    f.at_us,
+                    f.end_us().min(end),
+                    super::faults::label(s, &f.kind),
+                )
+            })
             .collect(),
         budgets: s.budgets.clone(),
         reads,

@@ -2,12 +2,14 @@
 //! announced region, as the client's routes see it), or client-side failover
 //! (endpoints in order, backoff between attempts, the last good one remembered).
 //! [`Router`] owns the mechanism in force and is the one routing dispatch.
+//! A leaf: imports only the DNS cache, the fault plan, the links and the
+//! workload's clients.
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use crate::engine::{Streams, Subsystem};
-use crate::scenario::{Backoff, ClientFailover, Jitter, RegionId, Scenario};
+use crate::scenario::{Backoff, ClientFailover, Jitter, RegionId, Routing, Scenario};
 
 use super::dns::Dns;
 
@@ -43,6 +45,36 @@ pub enum Router {
 }
 
 impl Router {
+    /// The mechanism `s` configures, with its state; `members`: the regions
+    /// that take traffic, `first[r]`: the answer clients in region r resolve
+    /// at the start (DNS).
+    pub fn new(
+        s: &Scenario,
+        members: &[RegionId],
+        clients: &[Client],
+        streams: &Streams,
+        first: &[RegionId],
+    ) -> Router {
+        let dns = |config| {
+            let regions = clients.iter().map(|c| c.region).collect();
+            Router::Dns(Dns::new(config, regions, streams, first))
+        };
+        match s.failover.as_ref().map(|f| &f.routing) {
+            None => dns(None),
+            Some(Routing::Dns(d)) => dns(Some(d)),
+            Some(Routing::Anycast(a)) => {
+                Router::Anycast(Anycast::new(s, a, members, clients, streams))
+            }
+            Some(Routing::Client(c)) => Router::Client(Box::new(ClientSide::new(
+                s,
+                c,
+                members,
+                clients.len(),
+                streams,
+            ))),
+        }
+    }
+
     /// The region `client` (located in `from`) reaches at `t` on attempt `n`
     /// (1-based) of a request that started at endpoint index `start`;
     /// `fallback` when anycast finds no announced region.

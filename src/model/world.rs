@@ -4,10 +4,9 @@
 
 use crate::engine::{EventQueue, Handler, LoopStats, SimTime, Streams};
 use crate::metrics::{RangeTracker, Recorder, RunResult, Window};
-use crate::scenario::{RegionId, Routing, Scenario};
+use crate::scenario::{RegionId, Scenario};
 
 use super::control::Control;
-use super::dns::Dns;
 use super::edges::fault_edge;
 use super::env::{Env, Parts};
 use super::events::Ev;
@@ -17,7 +16,7 @@ use super::links::Network;
 use super::reads::Reads;
 use super::requests::Clients;
 use super::residency::Placement;
-use super::routing::{nearest_first, Anycast, ClientSide, Router};
+use super::routing::{nearest_first, Router};
 use super::topology::{Front, Topology};
 use super::workload::Workload;
 
@@ -49,7 +48,7 @@ impl<'s> World<'s> {
                 true => primary,
             })
             .collect();
-        let router = router(s, &members, &wl, &streams, &first);
+        let router = Router::new(s, &members, &wl.clients, &streams, &first);
         let place = Placement::new(s);
         let rec = recorder(s, &plan, &place, wl.clients.len());
         let timeout = s.workload.request_timeout_us;
@@ -145,48 +144,50 @@ fn recorder(s: &Scenario, plan: &FaultPlan, place: &Placement, clients: usize) -
     rec
 }
 
-/// The routing mechanism of `s`, with its state.
-fn router(
-    s: &Scenario,
-    members: &[RegionId],
-    wl: &Workload,
-    streams: &Streams,
-    first: &[RegionId],
-) -> Router {
-    let dns = |config| {
-        let regions = wl.clients.iter().map(|c| c.region).collect();
-        Router::Dns(Dns::new(config, regions, streams, first))
-    };
-    match s.failover.as_ref().map(|f| &f.routing) {
-        None => dns(None),
-        Some(Routing::Dns(d)) => dns(Some(d)),
-        Some(Routing::Anycast(a)) => {
-            Router::Anycast(Anycast::new(s, a, members, &wl.clients, streams))
-        }
-        Some(Routing::Client(c)) => Router::Client(Box::new(ClientSide::new(
-            s,
-            c,
-            members,
-            wl.clients.len(),
-            streams,
-        ))),
-    }
-}
-
 impl Handler<Ev> for World<'_> {
     fn handle(&mut self, now: SimTime, ev: Ev, q: &mut EventQueue<Ev>) {
         let t = now.0;
-        let env = &mut self.env;
         match ev {
-            Ev::NextWrite => {
-                let writes = self.topo.writes(self.first_primary);
-                self.clients
-                    .next_write(env, (writes, self.control.health()), t, q)
+            Ev::NextWrite
+            | Ev::Attempt { .. }
+            | Ev::AttemptTimeout { .. }
+            | Ev::Settle
+            | Ev::Commit { .. } => self.write_event(t, ev, q),
+            Ev::Apply { .. }
+            | Ev::StreamRetry { .. }
+            | Ev::Receipt { .. }
+            | Ev::SemiTimeout { .. }
+            | Ev::MpApply { .. }
+            | Ev::MpRetry { .. }
+            | Ev::AntiEntropy { .. }
+            | Ev::MpReceipt { .. }
+            | Ev::Rehome { .. } => {
+                let mut front = Front {
+                    clients: &mut self.clients,
+                    reads: self.reads.as_mut(),
+                };
+                let health = self.control.health();
+                let parts = (&mut self.env, &mut front, health);
+                self.topo.handle(parts, t, ev, q)
             }
+            Ev::Probe { .. } | Ev::ProbeDone { .. } | Ev::Promote { .. } | Ev::FaultEdge { .. } => {
+                self.control_event(t, ev, q)
+            }
+            Ev::NextRead | Ev::ReadServe { .. } => self.read_event(t, ev, q),
+        }
+    }
+}
+
+impl World<'_> {
+    /// The write path: arrivals, attempts, commits, settling.
+    fn write_event(&mut self, t: u64, ev: Ev, q: &mut EventQueue<Ev>) {
+        let env = &mut self.env;
+        let writes = self.topo.writes(self.first_primary);
+        let route = (writes, self.control.health());
+        match ev {
+            Ev::NextWrite => self.clients.next_write(env, route, t, q),
             Ev::Attempt { req, attempt } => {
-                let writes = self.topo.writes(self.first_primary);
-                self.clients
-                    .start_attempt(env, (writes, self.control.health()), t, req, attempt, q)
+                self.clients.start_attempt(env, route, t, req, attempt, q)
             }
             Ev::AttemptTimeout { req, attempt } => {
                 self.clients.attempt_timeout(env, t, req, attempt, q)
@@ -207,39 +208,36 @@ impl Handler<Ev> for World<'_> {
                 self.topo
                     .commit((env, &mut front), t, write, dst as RegionId, q)
             }
-            Ev::Apply { .. }
-            | Ev::StreamRetry { .. }
-            | Ev::Receipt { .. }
-            | Ev::SemiTimeout { .. }
-            | Ev::MpApply { .. }
-            | Ev::MpRetry { .. }
-            | Ev::AntiEntropy { .. }
-            | Ev::MpReceipt { .. }
-            | Ev::Rehome { .. } => {
-                let mut front = Front {
-                    clients: &mut self.clients,
-                    reads: self.reads.as_mut(),
-                };
-                let health = self.control.health();
-                self.topo.handle((env, &mut front, health), t, ev, q)
-            }
+            _ => {}
+        }
+    }
+
+    /// The control plane: probes, decisions, promotions, faults.
+    fn control_event(&mut self, t: u64, ev: Ev, q: &mut EventQueue<Ev>) {
+        let parts = (&mut self.env, &mut self.topo);
+        match ev {
             Ev::Probe { target, slot } => {
-                self.control
-                    .probe(env, t, (target as RegionId, slot as usize), q)
+                let at = (target as RegionId, slot as usize);
+                self.control.probe(parts.0, t, at, q)
             }
             Ev::ProbeDone { target, slot, ok } => {
                 let at = (target as RegionId, slot as usize, ok);
-                self.control.probe_done((env, &mut self.topo), t, at, q)
+                self.control.probe_done(parts, t, at, q)
             }
-            Ev::Promote { token } => self.control.promote((env, &mut self.topo), t, token, q),
-            Ev::FaultEdge { fault, start } => {
-                fault_edge((env, &mut self.topo), t, (fault as usize, start), q)
-            }
+            Ev::Promote { token } => self.control.promote(parts, t, token, q),
+            Ev::FaultEdge { fault, start } => fault_edge(parts, t, (fault as usize, start), q),
+            _ => {}
+        }
+    }
+
+    /// The read path: arrivals and serving.
+    fn read_event(&mut self, t: u64, ev: Ev, q: &mut EventQueue<Ev>) {
+        let Some(r) = self.reads.as_mut() else { return };
+        let env = &mut self.env;
+        match ev {
             Ev::NextRead => {
                 let fallback = self.topo.writes(self.first_primary).fallback();
-                if let Some(r) = self.reads.as_mut() {
-                    r.next_read(env, (self.control.health(), fallback), t, q);
-                }
+                r.next_read(env, (self.control.health(), fallback), t, q);
             }
             Ev::ReadServe {
                 issue_us,
@@ -248,12 +246,10 @@ impl Handler<Ev> for World<'_> {
                 at,
             } => {
                 let at = at as RegionId;
-                let copy = self.topo.copy(at, key);
-                if let Some(r) = self.reads.as_mut() {
-                    let has = copy.map(|c| move |v| c.has(at, key, v));
-                    r.serve(env, t, (issue_us, client, key), at, has);
-                }
+                let has = self.topo.copy(at, key).map(|c| move |v| c.has(at, key, v));
+                r.serve(env, t, (issue_us, client, key), at, has);
             }
+            _ => {}
         }
     }
 }
