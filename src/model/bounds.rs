@@ -2,6 +2,7 @@
 //! the up-front estimate that refuses a scenario before it runs, naming the
 //! fields that drive the figure. `simulate` and `regionsim validate` both call
 //! [`preflight`], so a scenario that validates is never refused up front later.
+//! Reads the scenario only (and the link samplers' medians).
 
 use super::links::Sampler;
 use super::SimError;

@@ -1,5 +1,6 @@
 //! DNS routing: the answer the resolvers give over time, and each client's
 //! cache, which expires at its own offset (TTL-ignoring clients keep it longer).
+//! A leaf: imports nothing of the model.
 
 use rand::RngExt;
 

@@ -1,6 +1,7 @@
 //! Health checks: checkers in named regions probe each candidate region; a
 //! checker flips after `failure_threshold` consecutive results, and a region is
 //! unhealthy when more than `unhealthy_share` of its checkers call it so.
+//! A leaf: imports nothing of the model; the control plane drives it.
 
 use crate::scenario::{HealthCheck, RegionId};
 

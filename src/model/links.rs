@@ -1,5 +1,5 @@
 //! Links: latency samplers and the FIFO, bandwidth-limited replication stream
-//! state of each link direction.
+//! state of each link direction. A leaf: imports nothing of the model.
 
 use crate::engine::dist::{Distribution, LogNormal, Normal};
 use rand::RngExt;

@@ -1,5 +1,6 @@
 //! Where each key may live and where it is written: `[[residency]]` ranges
 //! pinned to a jurisdiction's regions, and (home-region) each key's home.
+//! A leaf: imports nothing of the model.
 
 use crate::metrics::RangeInfo;
 use crate::scenario::{RegionId, Scenario, Topology};

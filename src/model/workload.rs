@@ -1,6 +1,6 @@
 //! The workload: write arrivals (Poisson or evenly spaced), which client issues
 //! each write, and which key it writes; reads are a second arrival process of
-//! the same kind on their own random stream.
+//! the same kind on their own random stream. A leaf: imports nothing of the model.
 
 use crate::engine::dist::{Distribution, Exp, Zipf};
 use rand::RngExt;

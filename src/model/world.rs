@@ -1,6 +1,7 @@
 //! The world: its components and the dispatch of each event to the one that
 //! handles it. Owns the components (shared services, topology, write
-//! clients, control plane, reads); holds no state of its own.
+//! clients, control plane, reads); holds no state of its own but the
+//! scenario's first primary.
 
 use crate::engine::{EventQueue, Handler, LoopStats, SimTime, Streams};
 use crate::metrics::{RangeTracker, Recorder, RunResult, Window};

@@ -1,8 +1,9 @@
 //! Home-region: each key is written only at its home. When a home turns
 //! unhealthy its keys move, after `promotion_delay`, to the nearest healthy
 //! region their residency allows; the old home's writes the new home lacks are
-//! orphaned (lost), and regions holding an orphan are rebuilt when reachable. Owns the decided
-//! moves and the orphans; touches the mesh and the shared services.
+//! orphaned (lost), and regions holding an orphan are rebuilt when
+//! reachable. Owns the decided moves and the orphans; touches the mesh and
+//! the shared services.
 
 use crate::engine::{EventQueue, SimTime};
 use crate::metrics::{Happening, Loss};

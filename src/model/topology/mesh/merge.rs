@@ -1,6 +1,7 @@
 //! Multi-primary version merging for one key in one region: version vectors
 //! decide concurrency, last-writer-wins on (wall-clock timestamp, region name)
-//! or a CRDT decides the value. Pure functions, unit-tested here.
+//! or a CRDT decides the value. Pure functions, unit-tested here; imports
+//! nothing of the model.
 
 use crate::scenario::Resolution;
 
