@@ -141,7 +141,6 @@ impl Reads {
     /// is served from what it holds now (no extra serve time: from memory);
     /// it counts if the answer is back in time. `has`: whether `at` holds a
     /// version (see `Newest`), `None` when it holds no copy (it refuses).
-    #[allow(clippy::too_many_arguments)]
     pub fn serve(
         &mut self,
         env: &mut Env,

@@ -58,7 +58,6 @@ impl Quorum {
 impl Quorum {
     /// A home committed write `seq` of `key` for attempt `attempt` of
     /// request `req`; its answer waits for receipts.
-    #[allow(clippy::too_many_arguments)]
     pub fn hold(
         &mut self,
         (mesh, env, front): (&mut Mesh, &mut Env, &mut Front),

@@ -131,7 +131,6 @@ impl SinglePrimary {
     }
 
     /// Attempt `attempt` of request `req` (write of `key`) commits at `dst`.
-    #[allow(clippy::too_many_arguments)]
     pub fn commit(
         &mut self,
         env: &mut Env,
