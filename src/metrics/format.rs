@@ -127,7 +127,9 @@ pub fn human_share(r: f64) -> String {
         return "100%".to_string();
     }
     let nines = if r > 0.0 {
-        (-(1.0 - r).log10()).floor() as i32
+        // The epsilon keeps 0.999 (whose 1 - r is 0.0010000000000000009)
+        // at 3 nines.
+        (-(1.0 - r).log10() + 1e-9).floor() as i32
     } else {
         0
     };
@@ -280,6 +282,8 @@ mod tests {
         assert_eq!(human_share(0.970_531), "97.05%");
         assert_eq!(human_share(0.9987), "99.87% (2 nines)");
         assert_eq!(human_share(0.999_5), "99.95% (3 nines)");
+        assert_eq!(human_share(0.999), "99.90% (3 nines)");
+        assert_eq!(human_share(0.99), "99.00% (2 nines)");
         assert_eq!(human_share(0.999_96), "99.996% (4 nines)");
         assert_eq!(human_share(0.999_999_99), "99.999999% (7 nines)");
         assert_eq!(human_share(1.0), "100%");

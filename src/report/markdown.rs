@@ -112,12 +112,14 @@ fn budgets(out: &mut String, r: &Report) {
     line!(out, "| Metric | Limit | Actual | OK |");
     line!(out, "|---|---:|---:|:-:|");
     for b in &r.budgets {
+        let (limit, actual) = super::rows::budget_cells(b);
         line!(
             out,
-            "| {} | {} | {} | {} |",
+            "| {} | {} {} | {} | {} |",
             cell(&b.metric),
-            cell(&b.limit),
-            cell(&b.actual),
+            super::rows::budget_op(b),
+            cell(&limit),
+            cell(&actual),
             if b.ok { "✅" } else { "❌" }
         );
     }
@@ -278,8 +280,8 @@ mod tests {
         assert!(md.contains("| Replication lag to eu-west-1 p50 / p99 / max |"));
         assert!(md.contains("| Cross-region bytes | 1,843,200,000 (1.84 GB) |"));
         assert!(md.contains("| Cross-region transfer cost | 36.86 (currency of transfer_per_gb) |"));
-        assert!(md.contains("| rto | 2m | 89.5s | ✅ |"));
-        assert!(md.contains("| lost_writes | 0 | 2 | ❌ |"));
+        assert!(md.contains("| rto | <= 2m | 1m 29.5s | ✅ |"));
+        assert!(md.contains("| lost_writes | <= 0 | 2 | ❌ |"));
         assert!(md.contains("**Budgets:** 1 of 2 breached ❌"));
     }
 

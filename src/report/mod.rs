@@ -33,7 +33,7 @@ pub use junit::junit_xml;
 pub use markdown::summary_md;
 pub use sweep_charts::sweep_charts;
 pub use sweep_md::{sweep_files, sweep_md};
-pub use text::human_summary;
+pub use text::{human_summary, Mechanisms};
 pub use timeseries::timeseries_csv;
 pub use trace::trace_json;
 

@@ -4,8 +4,8 @@
 use super::secs_plain;
 use crate::engine::time::fmt_secs;
 use crate::metrics::{
-    human_bytes, human_count, human_duration, human_money, human_share, Incident, Metrics,
-    Percentiles,
+    human_bytes, human_count, human_duration, human_money, human_share, BudgetOutcome, Incident,
+    Metrics, Percentiles,
 };
 
 /// The four charts written beside this page: (file, caption).
@@ -258,4 +258,22 @@ fn bytes(b: u64) -> String {
         return human_bytes(b);
     }
     format!("{} ({})", human_count(b), human_bytes(b))
+}
+
+/// A budget's limit and actual figure for people, with the same formatter as
+/// the headline figures (from the metric catalogue): `("2m", "1m 39.6s")`,
+/// `("80.00%", "90.62%")`, `("40,000", "36,376")`.
+pub fn budget_cells(b: &BudgetOutcome) -> (String, String) {
+    match crate::metrics::metric(&b.metric) {
+        Some(m) => (m.cell(b.limit_value), m.cell(b.actual_value)),
+        None => (b.limit.clone(), b.actual.clone()),
+    }
+}
+
+/// `<=` for a ceiling, `>=` for a floor.
+pub fn budget_op(b: &BudgetOutcome) -> &'static str {
+    match crate::metrics::metric(&b.metric) {
+        Some(m) if m.is_floor() => ">=",
+        _ => "<=",
+    }
 }
