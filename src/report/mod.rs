@@ -4,6 +4,7 @@
 //! of one output file (or of stdout); none does I/O, reads a clock or knows
 //! where the file will go, so the same run always gives the same bytes.
 
+pub(crate) mod backlog;
 mod baseline;
 pub mod charts;
 mod check;

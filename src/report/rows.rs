@@ -8,13 +8,26 @@ use crate::metrics::{
     Metrics, Percentiles,
 };
 
-/// The four charts written beside this page: (file, caption).
-pub const CHARTS: [(&str, &str); 4] = [
+/// The charts that may be written beside this page, in page order: (file,
+/// caption). `reads.svg` and `ranges.svg` only exist for runs with reads or
+/// residency rules.
+pub const CHARTS: [(&str, &str); 6] = [
     (
         "timeline.svg",
-        "Success rate per client region over time, fault windows shaded, failover steps marked",
+        "Success rate per client region over time, fault windows shaded, failover and semi-sync steps marked",
     ),
-    ("lag.svg", "Replication lag per replica over time"),
+    (
+        "lag.svg",
+        "Replication lag per replica over time, growing (dashed) while nothing reaches a replica",
+    ),
+    (
+        "reads.svg",
+        "Share of answered reads that were stale, per client region over time",
+    ),
+    (
+        "ranges.svg",
+        "Availability, lost writes, RPO and RTO per residency range",
+    ),
     (
         "latency.svg",
         "Write latency distribution (CDF) with p50, p95, p99 and max",
@@ -108,6 +121,17 @@ pub fn figure_rows(m: &Metrics) -> Vec<(String, String)> {
             human_count(m.lww_inversions)
         ),
     );
+    if m.semi_sync_fallbacks > 0 {
+        row(
+            "Semi-sync fell back to async",
+            format!(
+                "{} time{}, async for {} in all",
+                human_count(m.semi_sync_fallbacks),
+                if m.semi_sync_fallbacks == 1 { "" } else { "s" },
+                human_duration(m.semi_sync_degraded_us)
+            ),
+        );
+    }
     row("Cross-region bytes", bytes(m.cross_region_bytes));
     for (link, b) in &m.cross_region_bytes_by_link {
         row(&format!("Cross-region bytes, {link}"), bytes(*b));

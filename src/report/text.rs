@@ -136,7 +136,10 @@ fn conflicts_line(m: &crate::metrics::Metrics, mech: Mechanisms) -> String {
     } else {
         "merged by the CRDT, nothing discarded".to_string()
     };
-    format!("  conflicts     {}{by}; {resolved}", human_count(m.conflicts))
+    format!(
+        "  conflicts     {}{by}; {resolved}",
+        human_count(m.conflicts)
+    )
 }
 
 /// Semi-sync: whether and when the primary fell back to async, how many
@@ -194,10 +197,7 @@ fn budget_lines(r: &crate::metrics::Report) -> Vec<String> {
     } else if breached == 0 {
         format!("all {} held", r.budgets.len())
     } else {
-        format!(
-            "{} held, {breached} BREACHED",
-            r.budgets.len() - breached
-        )
+        format!("{} held, {breached} BREACHED", r.budgets.len() - breached)
     };
     let mut lines = vec![format!("  budgets       {head}")];
     let width = r.budgets.iter().map(|b| b.metric.len()).max().unwrap_or(0);
@@ -318,8 +318,20 @@ mod tests {
         ];
         // One lost write before the fallback, one after.
         r.lost_writes = vec![
-            LostWrite { id: 1, key: 1, region: "us-east-1".into(), commit_us: 300_000_000, incident: 0 },
-            LostWrite { id: 2, key: 2, region: "us-east-1".into(), commit_us: 400_000_000, incident: 0 },
+            LostWrite {
+                id: 1,
+                key: 1,
+                region: "us-east-1".into(),
+                commit_us: 300_000_000,
+                incident: 0,
+            },
+            LostWrite {
+                id: 2,
+                key: 2,
+                region: "us-east-1".into(),
+                commit_us: 400_000_000,
+                incident: 0,
+            },
         ];
         let s = human_summary(&r, mech);
         assert!(s.contains(
@@ -345,9 +357,12 @@ mod tests {
             rto_us: None,
         }];
         let s = human_summary(&r, plain());
-        assert!(s.contains(
-            "  keys 0..499 (EU)  availability 90.00%, lost 3, RPO 24ms, RTO not recovered\n"
-        ), "{s}");
+        assert!(
+            s.contains(
+                "  keys 0..499 (EU)  availability 90.00%, lost 3, RPO 24ms, RTO not recovered\n"
+            ),
+            "{s}"
+        );
     }
 
     #[test]
