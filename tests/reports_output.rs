@@ -275,6 +275,28 @@ fn trace_has_a_track_per_region_and_client_region_with_events() {
         (fault["ts"].as_u64(), fault["dur"].as_u64()),
         (Some(300_000_000), Some(300_000_000))
     );
+    // Counter tracks (Perfetto draws one per name): lag per replica on the
+    // regions process, success rate per client region on the clients
+    // process; every sample has a timestamp and one numeric value.
+    let mut names = std::collections::BTreeSet::new();
+    for e in ev.iter().filter(|e| e["ph"] == "C") {
+        let args = e["args"].as_object().expect("counter args");
+        assert_eq!(args.len(), 1, "{e}");
+        assert!(args.values().all(|v| v.as_f64().is_some_and(f64::is_finite)), "{e}");
+        assert!(e["ts"].as_u64().is_some(), "{e}");
+        let name = e["name"].as_str().unwrap().to_string();
+        let pid = if name.starts_with("replication lag") { 1 } else { 2 };
+        assert_eq!(e["pid"].as_u64(), Some(pid), "{e}");
+        names.insert(name);
+    }
+    assert_eq!(
+        names.into_iter().collect::<Vec<_>>(),
+        [
+            "replication lag eu-west-1",
+            "success rate, clients in eu-west-1",
+            "success rate, clients in us-east-1"
+        ]
+    );
 }
 
 #[test]
