@@ -282,10 +282,18 @@ fn trace_has_a_track_per_region_and_client_region_with_events() {
     for e in ev.iter().filter(|e| e["ph"] == "C") {
         let args = e["args"].as_object().expect("counter args");
         assert_eq!(args.len(), 1, "{e}");
-        assert!(args.values().all(|v| v.as_f64().is_some_and(f64::is_finite)), "{e}");
+        assert!(
+            args.values()
+                .all(|v| v.as_f64().is_some_and(f64::is_finite)),
+            "{e}"
+        );
         assert!(e["ts"].as_u64().is_some(), "{e}");
         let name = e["name"].as_str().unwrap().to_string();
-        let pid = if name.starts_with("replication lag") { 1 } else { 2 };
+        let pid = if name.starts_with("replication lag") {
+            1
+        } else {
+            2
+        };
         assert_eq!(e["pid"].as_u64(), Some(pid), "{e}");
         names.insert(name);
     }

@@ -3,8 +3,8 @@
 
 use super::files::write_file;
 use super::io::{error, note, out, shown};
-use super::output::{collect_scenarios, report_dir};
 use super::output::timed;
+use super::output::{collect_scenarios, report_dir};
 use super::run::write_reports;
 use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
 use crate::metrics::{BudgetOutcome, Metrics, RunResult, Tolerance};
@@ -144,7 +144,8 @@ impl Progress<'_> {
     fn tick(&mut self) {
         *self.done += 1;
         self.bar.inc(self.weight);
-        self.bar.set_message(format!("{}/{} runs", self.done, self.runs));
+        self.bar
+            .set_message(format!("{}/{} runs", self.done, self.runs));
     }
 }
 

@@ -13,6 +13,12 @@ use super::catalogue::Unit;
 use super::sample::Sample;
 use crate::engine::time::{fmt_duration, US_PER_SEC};
 
+/// A position in the run (not a duration): seconds since the start with
+/// millisecond precision, `"89.500s"`, as in the incident timelines.
+pub fn fmt_timestamp(us: u64) -> String {
+    format!("{}.{:03}s", us / US_PER_SEC, (us % US_PER_SEC) / 1000)
+}
+
 /// A figure for people (pages, tables, the terminal), by the metric's unit.
 pub fn human(unit: Unit, s: Sample) -> String {
     match (unit, s) {
@@ -267,6 +273,13 @@ mod tests {
             assert_eq!(human_duration(us), want, "{us}");
         }
         let _ = human_duration(u64::MAX);
+    }
+
+    #[test]
+    fn timestamps_keep_milliseconds() {
+        assert_eq!(fmt_timestamp(89_500_000), "89.500s");
+        assert_eq!(fmt_timestamp(0), "0.000s");
+        assert_eq!(fmt_timestamp(300_000_999), "300.000s");
     }
 
     #[test]

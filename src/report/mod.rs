@@ -77,6 +77,6 @@ pub fn escape_xml(s: &str) -> String {
 
 /// Seconds with millisecond precision and no unit: `89.500`.
 pub(crate) fn secs_plain(us: u64) -> String {
-    let s = crate::engine::time::fmt_secs(us);
+    let s = crate::metrics::fmt_timestamp(us);
     s.trim_end_matches('s').to_string()
 }

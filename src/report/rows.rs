@@ -2,7 +2,6 @@
 //! incident's figures and RTO breakdown, and the charts with their captions.
 
 use super::secs_plain;
-use crate::engine::time::fmt_secs;
 use crate::metrics::{
     human_bytes, human_count, human_duration, human_money, human_share, BudgetOutcome, Incident,
     Metrics, Percentiles,
@@ -149,12 +148,12 @@ pub fn incident_rows(inc: &Incident) -> Vec<(String, String)> {
     let mut rows = Vec::new();
     let mut row = |k: &str, v: String| rows.push((k.to_string(), v));
     row("Cause", inc.cause.clone());
-    row("Start", fmt_secs(inc.start_us));
+    row("Start", crate::metrics::fmt_timestamp(inc.start_us));
     row(
         "End",
         inc.end_us.map_or_else(
             || "never (the fault lasted to the end of the run)".to_string(),
-            fmt_secs,
+            crate::metrics::fmt_timestamp,
         ),
     );
     row("RPO", human_duration(inc.rpo_us));

@@ -308,14 +308,26 @@ fn counters(result: &RunResult) -> Vec<Event> {
                 Some(lag as f64 / 1000.0)
             })
             .collect();
-        series(format!("replication lag {replica}"), REGIONS_PID, "ms", values);
+        series(
+            format!("replication lag {replica}"),
+            REGIONS_PID,
+            "ms",
+            values,
+        );
     }
     for (region, per_sec) in &s.requests {
         let values = per_sec
             .iter()
-            .map(|&(ok, all)| (all > 0).then(|| (10_000.0 * ok as f64 / all as f64).round() / 100.0))
+            .map(|&(ok, all)| {
+                (all > 0).then(|| (10_000.0 * ok as f64 / all as f64).round() / 100.0)
+            })
             .collect();
-        series(format!("success rate, clients in {region}"), CLIENTS_PID, "%", values);
+        series(
+            format!("success rate, clients in {region}"),
+            CLIENTS_PID,
+            "%",
+            values,
+        );
     }
     out
 }
@@ -376,9 +388,16 @@ mod tests {
     fn counter_tracks_for_lag_and_success_rate() {
         let mut r = sample();
         r.series.seconds = 6;
-        r.series.requests.insert("us-east-1".into(), vec![(5, 5), (1, 5), (1, 5), (0, 0), (5, 5)]);
-        r.series.lag_max_us.insert("eu-west-1".into(), vec![38_000, 0, 0, 0, 0, 39_500]);
-        r.series.writes_served.insert("us-east-1".into(), vec![5; 6]);
+        r.series.requests.insert(
+            "us-east-1".into(),
+            vec![(5, 5), (1, 5), (1, 5), (0, 0), (5, 5)],
+        );
+        r.series
+            .lag_max_us
+            .insert("eu-west-1".into(), vec![38_000, 0, 0, 0, 0, 39_500]);
+        r.series
+            .writes_served
+            .insert("us-east-1".into(), vec![5; 6]);
         let v = parsed(&r);
         let counters: Vec<(String, u64, u64, f64)> = v["traceEvents"]
             .as_array()
@@ -407,15 +426,28 @@ mod tests {
         // Lag: applied, then growing while nothing arrives, then applied again.
         assert_eq!(
             of("replication lag eu-west-1"),
-            [(0, 38.0), (1_000_000, 500.0), (2_000_000, 1500.0), (3_000_000, 2500.0), (4_000_000, 3500.0), (5_000_000, 39.5)]
+            [
+                (0, 38.0),
+                (1_000_000, 500.0),
+                (2_000_000, 1500.0),
+                (3_000_000, 2500.0),
+                (4_000_000, 3500.0),
+                (5_000_000, 39.5)
+            ]
         );
-        assert!(counters.iter().filter(|c| c.0.starts_with("replication")).all(|c| c.1 == 1));
+        assert!(counters
+            .iter()
+            .filter(|c| c.0.starts_with("replication"))
+            .all(|c| c.1 == 1));
         // Success rate: only on change, none for a second without requests.
         assert_eq!(
             of("success rate, clients in us-east-1"),
             [(0, 100.0), (1_000_000, 20.0), (4_000_000, 100.0)]
         );
-        assert!(counters.iter().filter(|c| c.0.starts_with("success")).all(|c| c.1 == 2));
+        assert!(counters
+            .iter()
+            .filter(|c| c.0.starts_with("success"))
+            .all(|c| c.1 == 2));
     }
 
     #[test]
