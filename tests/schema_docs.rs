@@ -32,7 +32,12 @@ fn walk(
         walk(root, &root["$defs"][name], prefix, paths, depth + 1);
     }
     for key in ["allOf", "anyOf", "oneOf"] {
-        for sub in node.get(key).and_then(|v| v.as_array()).into_iter().flatten() {
+        for sub in node
+            .get(key)
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+        {
             walk(root, sub, prefix, paths, depth + 1);
         }
     }
@@ -66,7 +71,10 @@ fn documented() -> BTreeSet<String> {
 fn every_schema_field_is_documented_and_every_documented_field_exists() {
     let schema = schema_paths();
     let docs = documented();
-    assert!(schema.len() > 80, "the walk found the schema's fields: {schema:?}");
+    assert!(
+        schema.len() > 80,
+        "the walk found the schema's fields: {schema:?}"
+    );
     let undocumented: Vec<&String> = schema.difference(&docs).collect();
     let unknown: Vec<&String> = docs.difference(&schema).collect();
     assert!(
@@ -82,9 +90,7 @@ fn every_budget_key_is_in_the_metrics_doc() {
     for path in schema_paths() {
         if let Some(key) = path.strip_prefix("budgets.") {
             // rto_p50 and write_latency_p99 are described under rto and write_latency.
-            let base = key
-                .trim_end_matches("_p50")
-                .trim_end_matches("_p99");
+            let base = key.trim_end_matches("_p50").trim_end_matches("_p99");
             assert!(
                 metrics.contains(&format!("`{base}`")),
                 "docs/metrics.md does not describe {key}"
@@ -96,9 +102,20 @@ fn every_budget_key_is_in_the_metrics_doc() {
 #[test]
 fn the_readme_links_the_docs_not_the_shared_spec() {
     let readme = std::fs::read_to_string("README.md").expect("README.md");
-    assert!(!readme.contains("../shared/spec"), "README links outside the repository");
-    for doc in ["docs/scenario-format.md", "docs/metrics.md", "docs/cli.md", "docs/model.md"] {
-        assert!(readme.contains(&format!("]({doc})")), "README does not link {doc}");
+    assert!(
+        !readme.contains("../shared/spec"),
+        "README links outside the repository"
+    );
+    for doc in [
+        "docs/scenario-format.md",
+        "docs/metrics.md",
+        "docs/cli.md",
+        "docs/model.md",
+    ] {
+        assert!(
+            readme.contains(&format!("]({doc})")),
+            "README does not link {doc}"
+        );
         assert!(std::path::Path::new(doc).exists(), "{doc} missing");
     }
 }
