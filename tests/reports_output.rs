@@ -46,7 +46,7 @@ fn every_chart_is_svg_with_title_axes_legend_and_data() {
         (
             "timeline.svg",
             &[
-                "time since start (min)",
+                "time since start (s)",
                 "requests that succeeded (%)",
                 "clients in us-east-1",
                 "clients in eu-west-1",
@@ -57,15 +57,15 @@ fn every_chart_is_svg_with_title_axes_legend_and_data() {
         (
             "lag.svg",
             &[
-                "time since start (min)",
-                "worst lag applied in the second (ms, log scale)",
+                "time since start (s)",
+                "replication lag (log scale)",
                 "lag to eu-west-1",
             ],
         ),
         (
             "latency.svg",
             &[
-                "write latency, client's view (ms, log scale)",
+                "write latency, client's view (log scale)",
                 "writes at or below (%)",
                 "share of acknowledged writes",
             ],
@@ -103,6 +103,98 @@ fn every_chart_is_svg_with_title_axes_legend_and_data() {
             .count();
         assert!(drawn > 10, "{file}: series drawn ({drawn} shapes)");
     }
+}
+
+/// The semi-sync trap: eu-west-1 is cut off from 300 s, and nothing reaches
+/// it until it is promoted at about 548 s. lag.svg draws the lag growing
+/// over that gap (timeseries.csv holds the same numbers), and both time
+/// charts mark the fallback to async with a label.
+#[test]
+fn a_cut_off_replica_shows_its_lag_growing_and_the_fallback_is_marked() {
+    let out = temp("trap");
+    let o = regionsim(&[
+        "run",
+        "scenarios/semi-sync-fallback-trap.toml",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(matches!(o.status.code(), Some(0 | 1)));
+    let dir = out.join("semi-sync-fallback-trap");
+    let csv = std::fs::read_to_string(dir.join("timeseries.csv")).unwrap();
+    let waiting: Vec<(u64, f64)> = csv
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split(',');
+            let t = f.next()?.parse().ok()?;
+            (f.next()? == "lag_waiting_ms.eu-west-1").then_some(())?;
+            Some((t, f.next()?.parse().ok()?))
+        })
+        .collect();
+    let (first, last) = (waiting.first().unwrap(), waiting.last().unwrap());
+    assert!(
+        (300..=302).contains(&first.0),
+        "starts at the cut-off: {first:?}"
+    );
+    assert!(
+        last.0 >= 540 && last.0 < 550,
+        "ends at the promotion: {last:?}"
+    );
+    // Slope 1: a second of waiting adds a second of lag.
+    assert!((last.1 - first.1 - 1000.0 * (last.0 - first.0) as f64).abs() < 1.0);
+    assert!(last.1 > 180_000.0, "the 180 s gap shows: {last:?}");
+    let lag = std::fs::read_to_string(dir.join("lag.svg")).unwrap();
+    let t = texts(roxmltree::Document::parse(&lag).unwrap().root_element());
+    assert!(
+        t.iter()
+            .any(|s| s == "lag to eu-west-1 while nothing arrives"),
+        "{t:?}"
+    );
+    for chart in ["lag.svg", "timeline.svg"] {
+        let svg = std::fs::read_to_string(dir.join(chart)).unwrap();
+        let t = texts(roxmltree::Document::parse(&svg).unwrap().root_element());
+        assert!(t.iter().any(|s| s == "semi-sync → async"), "{chart}: {t:?}");
+        assert!(
+            t.iter().any(|s| s == "semi-sync falls back to async"),
+            "{chart}"
+        );
+        // No tick label twice on an axis.
+        let mut ticks: Vec<&String> = t
+            .iter()
+            .filter(|s| s.ends_with('s') && s.len() < 8)
+            .collect();
+        let n = ticks.len();
+        ticks.dedup();
+        assert_eq!(ticks.len(), n, "{chart}: a repeated label in {t:?}");
+    }
+}
+
+/// reads.svg only for a workload with reads, ranges.svg only with
+/// `[[residency]]` rules; each is inline in report.html and linked from
+/// summary.md.
+#[test]
+fn stale_reads_and_residency_ranges_get_their_charts() {
+    let out = temp("optional");
+    for scenario in [
+        "scenarios/read-replica-staleness.toml",
+        "scenarios/residency-gdpr-single-eu-region.toml",
+        SCENARIO,
+    ] {
+        let o = regionsim(&["run", scenario, "--out", out.to_str().unwrap()]);
+        assert!(matches!(o.status.code(), Some(0 | 1)));
+    }
+    let has = |dir: &str, file: &str| out.join(dir).join(file).exists();
+    assert!(has("read-replica-staleness", "reads.svg"));
+    assert!(!has("read-replica-staleness", "ranges.svg"));
+    assert!(has("residency-gdpr-single-eu-region", "ranges.svg"));
+    assert!(!has("residency-gdpr-single-eu-region", "reads.svg"));
+    assert!(!has("ap-async-partition", "reads.svg") && !has("ap-async-partition", "ranges.svg"));
+    let reads = std::fs::read_to_string(out.join("read-replica-staleness/reads.svg")).unwrap();
+    assert!(reads.contains("answered reads that were stale (%)"));
+    let md =
+        std::fs::read_to_string(out.join("residency-gdpr-single-eu-region/summary.md")).unwrap();
+    assert!(md.contains("(ranges.svg)") && !md.contains("(reads.svg)"));
+    let html = std::fs::read_to_string(out.join("read-replica-staleness/report.html")).unwrap();
+    assert_eq!(html.matches("<svg").count(), 5);
 }
 
 #[test]
@@ -182,6 +274,36 @@ fn trace_has_a_track_per_region_and_client_region_with_events() {
     assert_eq!(
         (fault["ts"].as_u64(), fault["dur"].as_u64()),
         (Some(300_000_000), Some(300_000_000))
+    );
+    // Counter tracks (Perfetto draws one per name): lag per replica on the
+    // regions process, success rate per client region on the clients
+    // process; every sample has a timestamp and one numeric value.
+    let mut names = std::collections::BTreeSet::new();
+    for e in ev.iter().filter(|e| e["ph"] == "C") {
+        let args = e["args"].as_object().expect("counter args");
+        assert_eq!(args.len(), 1, "{e}");
+        assert!(
+            args.values()
+                .all(|v| v.as_f64().is_some_and(f64::is_finite)),
+            "{e}"
+        );
+        assert!(e["ts"].as_u64().is_some(), "{e}");
+        let name = e["name"].as_str().unwrap().to_string();
+        let pid = if name.starts_with("replication lag") {
+            1
+        } else {
+            2
+        };
+        assert_eq!(e["pid"].as_u64(), Some(pid), "{e}");
+        names.insert(name);
+    }
+    assert_eq!(
+        names.into_iter().collect::<Vec<_>>(),
+        [
+            "replication lag eu-west-1",
+            "success rate, clients in eu-west-1",
+            "success rate, clients in us-east-1"
+        ]
     );
 }
 

@@ -426,3 +426,25 @@ fn merge_refuses_incomplete_overlapping_and_foreign_shards() {
     let o = merge(&[fx.out("nowhere").to_str().unwrap().to_string()]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// sweep.md's "Reproduce" line names the scenario file as it was given, so
+/// the command can be pasted as is.
+#[test]
+fn sweep_md_reproduce_line_names_the_scenario_file() {
+    let fx = Fixture::new();
+    let out = fx.out("repro");
+    exit_ok_or_budget(&fx.sweep(&out, &[]));
+    let md = fs::read_to_string(out.join("tiny-sweep/sweep.md")).expect("sweep.md");
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("Reproduce: "))
+        .expect("a Reproduce line");
+    assert_eq!(
+        line,
+        format!(
+            "Reproduce: `regionsim sweep {} --seeds 1..3 --set failover.dns.ttl=10s,60s --set replication.mode=async,semi-sync`",
+            fx.scenario
+        )
+    );
+    assert!(!md.contains("SCENARIO"));
+}

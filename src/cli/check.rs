@@ -3,8 +3,8 @@
 
 use super::files::write_file;
 use super::io::{error, note, out, shown};
+use super::output::timed;
 use super::output::{collect_scenarios, report_dir};
-use super::output::{progress_bar, timed};
 use super::run::write_reports;
 use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
 use crate::metrics::{BudgetOutcome, Metrics, RunResult, Tolerance};
@@ -85,10 +85,25 @@ pub fn check(args: &CheckArgs) -> i32 {
         })
         .collect();
     let per_file = range.map_or(1, |r| r.count() as usize);
-    let bar = progress_bar(files.len() * per_file, "check");
+    let runs = files.len() * per_file;
+    // The bar advances by each run's expected work, not by runs: scenarios
+    // differ a hundredfold in cost, and counting runs made the ETA far off.
+    let weights: Vec<u64> = files
+        .iter()
+        .map(|f| load_path(f).map_or(1, |s| run_weight(&s)))
+        .collect();
+    let total: u64 = weights.iter().map(|w| w * per_file as u64).sum();
+    let bar = weighted_bar(total, runs);
     let mut written = BTreeSet::new();
-    for file in &files {
-        let (mut c, took) = timed(|| check_one(file, range, args, bar.as_ref(), &mut written));
+    let mut done = 0usize;
+    for (file, &weight) in files.iter().zip(&weights) {
+        let progress = bar.as_ref().map(|b| Progress {
+            bar: b,
+            weight,
+            done: &mut done,
+            runs,
+        });
+        let (mut c, took) = timed(|| check_one(file, range, args, progress, &mut written));
         c.wall_ms = took.as_millis() as u64;
         checks.push(c);
     }
@@ -116,6 +131,58 @@ pub fn check(args: &CheckArgs) -> i32 {
     code
 }
 
+/// Where `check`'s progress bar stands: it advances by `weight` per run and
+/// says how many of the `runs` are done.
+struct Progress<'a> {
+    bar: &'a indicatif::ProgressBar,
+    weight: u64,
+    done: &'a mut usize,
+    runs: usize,
+}
+
+impl Progress<'_> {
+    fn tick(&mut self) {
+        *self.done += 1;
+        self.bar.inc(self.weight);
+        self.bar
+            .set_message(format!("{}/{} runs", self.done, self.runs));
+    }
+}
+
+/// The expected work of one run of `s`, for the progress bar: requests
+/// simulated (writes and reads per second over the duration), which the
+/// event count (and so the wall time) follows; at least 1.
+pub(super) fn run_weight(s: &Scenario) -> u64 {
+    let secs = s.duration_us as f64 / 1e6;
+    let rate = s.workload.writes_per_sec + s.workload.reads_per_sec;
+    let requests = rate * secs;
+    if requests.is_finite() && requests >= 1.0 {
+        requests as u64
+    } else {
+        1
+    }
+}
+
+/// A bar over `total` units of expected work, with the runs done as its
+/// message and an ETA from the work rate.
+fn weighted_bar(total: u64, runs: usize) -> Option<indicatif::ProgressBar> {
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    if runs < 2 || super::io::quiet() || !terminal {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total.max(1)),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "check [{bar:32}] {percent:>3}%  {msg}  {elapsed} elapsed, ETA {eta}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(format!("0/{runs} runs"));
+    Some(bar)
+}
+
 fn exit_code(checks: &[ScenarioCheck]) -> i32 {
     let mut code = EXIT_OK;
     for c in checks {
@@ -136,7 +203,7 @@ fn check_one(
     file: &Path,
     range: Option<SeedRange>,
     args: &CheckArgs,
-    bar: Option<&indicatif::ProgressBar>,
+    progress: Option<Progress>,
     written: &mut BTreeSet<PathBuf>,
 ) -> ScenarioCheck {
     let label = shown(file);
@@ -170,9 +237,12 @@ fn check_one(
     let report_seed = c.seeds[0];
     let base_seed = baseline.as_ref().map(|(_, b)| b.seed);
     let indices: Vec<usize> = (0..c.seeds.len()).collect();
+    let progress = std::sync::Mutex::new(progress);
     let tick = |_: usize, _: usize| {
-        if let Some(b) = bar {
-            b.inc(1);
+        if let Ok(mut p) = progress.lock() {
+            if let Some(p) = p.as_mut() {
+                p.tick();
+            }
         }
     };
     let runs = run_grid_with(
@@ -313,4 +383,25 @@ fn run_problem(label: &str, seed: u64, e: &RunError) -> Problem {
 
 fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+#[cfg(test)]
+mod weight_tests {
+    use super::*;
+
+    #[test]
+    fn weight_follows_requests_simulated() {
+        let text = std::fs::read_to_string("scenarios/ap-async-dns.toml").unwrap();
+        let mut s = crate::scenario::parse_str(&text, "x", crate::scenario::Format::Toml).unwrap();
+        let w = run_weight(&s);
+        assert!(w > 1_000_000, "{w}");
+        s.workload.writes_per_sec *= 2.0;
+        s.workload.reads_per_sec *= 2.0;
+        assert!((run_weight(&s) as f64 / w as f64 - 2.0).abs() < 0.01);
+        s.duration_us /= 2;
+        assert!((run_weight(&s) as f64 / w as f64 - 1.0).abs() < 0.01);
+        s.workload.writes_per_sec = 0.0;
+        s.workload.reads_per_sec = 0.0;
+        assert_eq!(run_weight(&s), 1);
+    }
 }

@@ -7,7 +7,7 @@ use super::output::{progress_bar, timed};
 use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
 use crate::metrics::{evaluate, RunResult};
 use crate::model::SimError;
-use crate::report::{human_summary, report_json, run_files, trace_json};
+use crate::report::{human_summary, report_json, run_files, trace_json, Mechanisms};
 use crate::scenario::{load_path, Scenario};
 use clap::Args;
 use std::collections::BTreeSet;
@@ -172,7 +172,7 @@ fn run_one(
         if !first {
             outln("");
         }
-        out(&human_summary(&result));
+        out(&human_summary(&result, Mechanisms::of(&scenario)));
         outln(&format!("  reports       {}", shown(&dir)));
     }
     let secs = wall.as_secs_f64();

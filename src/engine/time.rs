@@ -1,7 +1,5 @@
 //! Integer virtual time: `SimTime` is microseconds since the start of a run.
 
-use std::fmt;
-
 /// A point in virtual time, in microseconds since the start of the run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SimTime(pub u64);
@@ -28,20 +26,22 @@ impl SimTime {
     }
 }
 
-impl fmt::Display for SimTime {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&fmt_secs(self.0))
-    }
-}
-
-/// Formats microseconds as seconds with millisecond precision: `89.500s`.
-pub fn fmt_secs(us: u64) -> String {
-    format!("{}.{:03}s", us / US_PER_SEC, (us % US_PER_SEC) / 1000)
-}
-
-/// Formats a duration in the scenario's own unit style, shortest exact form:
-/// `250us`, `40ms`, `1.5s`, `2m`, `1h`.
+/// The one implementation of exact duration text: the scenario's own unit
+/// style, shortest exact form (`250us`, `40ms`, `1.5s`, `2m`, `1h`, `90s`),
+/// which `scenario::parse_duration_us` reads back. Messages about scenario
+/// values and budget limits use it; `metrics::format` builds the other
+/// styles (rounded for people, run timestamps) and nothing else formats a
+/// duration. It lives here, at the bottom of the crate, because every layer
+/// (scenario checks, the model's bounds, reports) needs it.
 pub fn fmt_duration(us: u64) -> String {
+    /// `whole.frac` with `frac` of `places` digits, trailing zeros dropped.
+    fn decimal(whole: u64, frac: u64, places: usize) -> String {
+        if frac == 0 {
+            return whole.to_string();
+        }
+        let f = format!("{frac:0places$}");
+        format!("{whole}.{}", f.trim_end_matches('0'))
+    }
     if us == 0 {
         return "0s".to_string();
     }
@@ -51,20 +51,13 @@ pub fn fmt_duration(us: u64) -> String {
     if us.is_multiple_of(60_000_000) {
         return format!("{}m", us / 60_000_000);
     }
-    if !us.is_multiple_of(1000) {
+    if us < 1000 {
         return format!("{us}us");
     }
     if us < US_PER_SEC {
-        return format!("{}ms", us / 1000);
+        return format!("{}ms", decimal(us / 1000, us % 1000, 3));
     }
-    let ms = us / 1000;
-    let (s, frac) = (ms / 1000, ms % 1000);
-    if frac == 0 {
-        format!("{s}s")
-    } else {
-        let f = format!("{frac:03}");
-        format!("{s}.{}s", f.trim_end_matches('0'))
-    }
+    format!("{}s", decimal(us / US_PER_SEC, us % US_PER_SEC, 6))
 }
 
 #[cfg(test)]
@@ -73,7 +66,10 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(fmt_secs(89_500_000), "89.500s");
+        assert_eq!(fmt_duration(90_000_000), "90s");
+        assert_eq!(fmt_duration(3_600_500_000), "3600.5s");
+        assert_eq!(fmt_duration(1_000_500), "1.0005s");
+        assert_eq!(fmt_duration(1_500), "1.5ms");
         assert_eq!(fmt_duration(1_500_000), "1.5s");
         assert_eq!(fmt_duration(120_000_000), "2m");
         assert_eq!(fmt_duration(250), "250us");

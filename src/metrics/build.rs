@@ -356,6 +356,10 @@ pub fn build(mut rec: Recorder, f: Facts) -> RunResult {
                 .filter(|&r| !rec.writes_served[r].is_empty())
                 .map(|r| (name(r), rec.writes_served[r].clone()))
                 .collect(),
+            reads: (0..f.region_names.len())
+                .filter(|&r| !rec.read_series[r].is_empty())
+                .map(|r| (name(r), rec.read_series[r].clone()))
+                .collect(),
             seconds: rec.seconds() as u64,
         },
     }

@@ -13,6 +13,12 @@ use super::catalogue::Unit;
 use super::sample::Sample;
 use crate::engine::time::{fmt_duration, US_PER_SEC};
 
+/// A position in the run (not a duration): seconds since the start with
+/// millisecond precision, `"89.500s"`, as in the incident timelines.
+pub fn fmt_timestamp(us: u64) -> String {
+    format!("{}.{:03}s", us / US_PER_SEC, (us % US_PER_SEC) / 1000)
+}
+
 /// A figure for people (pages, tables, the terminal), by the metric's unit.
 pub fn human(unit: Unit, s: Sample) -> String {
     match (unit, s) {
@@ -127,7 +133,9 @@ pub fn human_share(r: f64) -> String {
         return "100%".to_string();
     }
     let nines = if r > 0.0 {
-        (-(1.0 - r).log10()).floor() as i32
+        // The epsilon keeps 0.999 (whose 1 - r is 0.0010000000000000009)
+        // at 3 nines.
+        (-(1.0 - r).log10() + 1e-9).floor() as i32
     } else {
         0
     };
@@ -268,6 +276,13 @@ mod tests {
     }
 
     #[test]
+    fn timestamps_keep_milliseconds() {
+        assert_eq!(fmt_timestamp(89_500_000), "89.500s");
+        assert_eq!(fmt_timestamp(0), "0.000s");
+        assert_eq!(fmt_timestamp(300_000_999), "300.000s");
+    }
+
+    #[test]
     fn human_counts_bytes_shares_and_money() {
         assert_eq!(human_count(0), "0");
         assert_eq!(human_count(999), "999");
@@ -280,6 +295,8 @@ mod tests {
         assert_eq!(human_share(0.970_531), "97.05%");
         assert_eq!(human_share(0.9987), "99.87% (2 nines)");
         assert_eq!(human_share(0.999_5), "99.95% (3 nines)");
+        assert_eq!(human_share(0.999), "99.90% (3 nines)");
+        assert_eq!(human_share(0.99), "99.00% (2 nines)");
         assert_eq!(human_share(0.999_96), "99.996% (4 nines)");
         assert_eq!(human_share(0.999_999_99), "99.999999% (7 nines)");
         assert_eq!(human_share(1.0), "100%");

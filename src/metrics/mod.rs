@@ -18,8 +18,8 @@ pub use budgets::*;
 pub use build::{build, Facts};
 pub use catalogue::{metric, Metric, Tolerance, Unit, CATALOGUE};
 pub use format::{
-    fmt_duration_ms, fmt_ratio, human, human_bytes, human_count, human_duration, human_money,
-    human_share,
+    fmt_duration_ms, fmt_ratio, fmt_timestamp, human, human_bytes, human_count, human_duration,
+    human_money, human_share,
 };
 pub use happening::{Bound, FaultWhat, Happening, Kind, Move, RejoinOutcome};
 pub use histogram::Histogram;

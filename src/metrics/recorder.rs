@@ -44,6 +44,8 @@ pub struct Recorder {
     pub writes_served: Vec<Vec<u64>>,
     /// Per client region: (ok, total) per second.
     pub requests: Vec<Vec<(u64, u64)>>,
+    /// Per client region: (stale, answered) reads per second of issue.
+    pub read_series: Vec<Vec<(u64, u64)>>,
     pub acked: u64,
     pub failed: u64,
     pub bytes_by_link: Vec<u64>,
@@ -86,6 +88,7 @@ impl Recorder {
             lag_series: vec![Vec::new(); regions],
             writes_served: vec![Vec::new(); regions],
             requests: vec![Vec::new(); regions],
+            read_series: vec![Vec::new(); regions],
             acked: 0,
             failed: 0,
             bytes_by_link: vec![0; links],
@@ -179,6 +182,12 @@ impl Recorder {
         if let Some(slot) = slot {
             slot.0 += 1;
         }
+        let reads = &mut self.read_series[client_region];
+        if reads.len() <= b {
+            reads.resize(b + 1, (0, 0));
+        }
+        reads[b].0 += u64::from(stale);
+        reads[b].1 += 1;
         self.reads_ok += 1;
         self.stale_reads += u64::from(stale);
         self.read_latency.record(latency_us);

@@ -232,6 +232,9 @@ pub struct Series {
     /// Per region that served any: acknowledged writes it served, per second
     /// of their issue.
     pub writes_served: BTreeMap<String, Vec<u64>>,
+    /// Per client region whose clients read: (stale, answered) reads per
+    /// second of issue. Empty when the workload has no reads.
+    pub reads: BTreeMap<String, Vec<(u64, u64)>>,
     /// Length of the run (duration + drain) in whole seconds, rounded up.
     pub seconds: u64,
 }

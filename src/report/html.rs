@@ -119,13 +119,15 @@ fn budgets(out: &mut String, r: &Report) {
     }
     out.push_str("<table>\n<tr><th>Metric</th><th>Limit</th><th>Actual</th><th>Result</th></tr>\n");
     for b in &r.budgets {
+        let (limit, actual) = super::rows::budget_cells(b);
         put!(
             out,
-            "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+            "<tr><td><code>{}</code></td><td class=\"num\">{} {}</td><td class=\"num\">{}</td>\
              <td class=\"{}\">{}</td></tr>\n",
             esc(&b.metric),
-            esc(&b.limit),
-            esc(&b.actual),
+            esc(super::rows::budget_op(b)),
+            esc(&limit),
+            esc(&actual),
             if b.ok { "ok" } else { "bad" },
             if b.ok { "held" } else { "BREACHED" }
         );
@@ -270,6 +272,7 @@ mod tests {
         }
         for s in [
             "1 of 2 budgets breached",
+            "<td class=\"num\">&lt;= 2m</td><td class=\"num\">1m 29.5s</td>",
             "Where the RTO went",
             "Detection (health checks)",
             "health checks: us-east-1 unhealthy",

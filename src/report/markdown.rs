@@ -24,7 +24,7 @@ pub fn summary_md(result: &RunResult) -> String {
     figures(&mut out, &r.metrics);
     budgets(&mut out, r);
     incidents(&mut out, &r.incidents);
-    charts(&mut out);
+    charts(&mut out, result);
     files(&mut out, result);
     out
 }
@@ -112,12 +112,14 @@ fn budgets(out: &mut String, r: &Report) {
     line!(out, "| Metric | Limit | Actual | OK |");
     line!(out, "|---|---:|---:|:-:|");
     for b in &r.budgets {
+        let (limit, actual) = super::rows::budget_cells(b);
         line!(
             out,
-            "| {} | {} | {} | {} |",
+            "| {} | {} {} | {} | {} |",
             cell(&b.metric),
-            cell(&b.limit),
-            cell(&b.actual),
+            super::rows::budget_op(b),
+            cell(&limit),
+            cell(&actual),
             if b.ok { "✅" } else { "❌" }
         );
     }
@@ -183,10 +185,15 @@ fn incident(out: &mut String, n: usize, inc: &Incident) {
     line!(out);
 }
 
-fn charts(out: &mut String) {
+fn charts(out: &mut String, result: &RunResult) {
     line!(out, "## Charts");
     line!(out);
-    for (file, caption) in CHARTS {
+    let optional = |file: &str| match file {
+        "reads.svg" => !result.series.reads.is_empty(),
+        "ranges.svg" => !result.report.metrics.residency.is_empty(),
+        _ => true,
+    };
+    for (file, caption) in CHARTS.into_iter().filter(|(f, _)| optional(f)) {
         line!(out, "### {caption}");
         line!(out);
         line!(out, "[![{caption}]({file})]({file})");
@@ -278,8 +285,14 @@ mod tests {
         assert!(md.contains("| Replication lag to eu-west-1 p50 / p99 / max |"));
         assert!(md.contains("| Cross-region bytes | 1,843,200,000 (1.84 GB) |"));
         assert!(md.contains("| Cross-region transfer cost | 36.86 (currency of transfer_per_gb) |"));
-        assert!(md.contains("| rto | 2m | 89.5s | ✅ |"));
-        assert!(md.contains("| lost_writes | 0 | 2 | ❌ |"));
+        assert!(md.contains("| rto | <= 2m | 1m 29.5s | ✅ |"));
+        assert!(!md.contains("Semi-sync fell back"));
+        let mut semi = sample();
+        semi.report.metrics.semi_sync_fallbacks = 2;
+        semi.report.metrics.semi_sync_degraded_us = 460_070_702;
+        assert!(summary_md(&semi)
+            .contains("| Semi-sync fell back to async | 2 times, async for 7m 40.1s in all |"));
+        assert!(md.contains("| lost_writes | <= 0 | 2 | ❌ |"));
         assert!(md.contains("**Budgets:** 1 of 2 breached ❌"));
     }
 

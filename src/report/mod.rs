@@ -4,6 +4,7 @@
 //! of one output file (or of stdout); none does I/O, reads a clock or knows
 //! where the file will go, so the same run always gives the same bytes.
 
+pub(crate) mod backlog;
 mod baseline;
 pub mod charts;
 mod check;
@@ -33,7 +34,7 @@ pub use junit::junit_xml;
 pub use markdown::summary_md;
 pub use sweep_charts::sweep_charts;
 pub use sweep_md::{sweep_files, sweep_md};
-pub use text::human_summary;
+pub use text::{human_summary, Mechanisms};
 pub use timeseries::timeseries_csv;
 pub use trace::trace_json;
 
@@ -76,6 +77,6 @@ pub fn escape_xml(s: &str) -> String {
 
 /// Seconds with millisecond precision and no unit: `89.500`.
 pub(crate) fn secs_plain(us: u64) -> String {
-    let s = crate::engine::time::fmt_secs(us);
+    let s = crate::metrics::fmt_timestamp(us);
     s.trim_end_matches('s').to_string()
 }

@@ -2,19 +2,31 @@
 //! incident's figures and RTO breakdown, and the charts with their captions.
 
 use super::secs_plain;
-use crate::engine::time::fmt_secs;
 use crate::metrics::{
-    human_bytes, human_count, human_duration, human_money, human_share, Incident, Metrics,
-    Percentiles,
+    human_bytes, human_count, human_duration, human_money, human_share, BudgetOutcome, Incident,
+    Metrics, Percentiles,
 };
 
-/// The four charts written beside this page: (file, caption).
-pub const CHARTS: [(&str, &str); 4] = [
+/// The charts that may be written beside this page, in page order: (file,
+/// caption). `reads.svg` and `ranges.svg` only exist for runs with reads or
+/// residency rules.
+pub const CHARTS: [(&str, &str); 6] = [
     (
         "timeline.svg",
-        "Success rate per client region over time, fault windows shaded, failover steps marked",
+        "Success rate per client region over time, fault windows shaded, failover and semi-sync steps marked",
     ),
-    ("lag.svg", "Replication lag per replica over time"),
+    (
+        "lag.svg",
+        "Replication lag per replica over time, growing (dashed) while nothing reaches a replica",
+    ),
+    (
+        "reads.svg",
+        "Share of answered reads that were stale, per client region over time",
+    ),
+    (
+        "ranges.svg",
+        "Availability, lost writes, RPO and RTO per residency range",
+    ),
     (
         "latency.svg",
         "Write latency distribution (CDF) with p50, p95, p99 and max",
@@ -108,6 +120,17 @@ pub fn figure_rows(m: &Metrics) -> Vec<(String, String)> {
             human_count(m.lww_inversions)
         ),
     );
+    if m.semi_sync_fallbacks > 0 {
+        row(
+            "Semi-sync fell back to async",
+            format!(
+                "{} time{}, async for {} in all",
+                human_count(m.semi_sync_fallbacks),
+                if m.semi_sync_fallbacks == 1 { "" } else { "s" },
+                human_duration(m.semi_sync_degraded_us)
+            ),
+        );
+    }
     row("Cross-region bytes", bytes(m.cross_region_bytes));
     for (link, b) in &m.cross_region_bytes_by_link {
         row(&format!("Cross-region bytes, {link}"), bytes(*b));
@@ -125,12 +148,12 @@ pub fn incident_rows(inc: &Incident) -> Vec<(String, String)> {
     let mut rows = Vec::new();
     let mut row = |k: &str, v: String| rows.push((k.to_string(), v));
     row("Cause", inc.cause.clone());
-    row("Start", fmt_secs(inc.start_us));
+    row("Start", crate::metrics::fmt_timestamp(inc.start_us));
     row(
         "End",
         inc.end_us.map_or_else(
             || "never (the fault lasted to the end of the run)".to_string(),
-            fmt_secs,
+            crate::metrics::fmt_timestamp,
         ),
     );
     row("RPO", human_duration(inc.rpo_us));
@@ -258,4 +281,22 @@ fn bytes(b: u64) -> String {
         return human_bytes(b);
     }
     format!("{} ({})", human_count(b), human_bytes(b))
+}
+
+/// A budget's limit and actual figure for people, with the same formatter as
+/// the headline figures (from the metric catalogue): `("2m", "1m 39.6s")`,
+/// `("80.00%", "90.62%")`, `("40,000", "36,376")`.
+pub fn budget_cells(b: &BudgetOutcome) -> (String, String) {
+    match crate::metrics::metric(&b.metric) {
+        Some(m) => (m.cell(b.limit_value), m.cell(b.actual_value)),
+        None => (b.limit.clone(), b.actual.clone()),
+    }
+}
+
+/// `<=` for a ceiling, `>=` for a floor.
+pub fn budget_op(b: &BudgetOutcome) -> &'static str {
+    match crate::metrics::metric(&b.metric) {
+        Some(m) if m.is_floor() => ">=",
+        _ => "<=",
+    }
 }

@@ -88,7 +88,11 @@ fn header(out: &mut String, doc: &SweepDoc) {
         }
     }
     line!(out);
-    let mut cmd = format!("regionsim sweep SCENARIO --seeds {}", d.seeds);
+    let file = match d.scenario_file.as_str() {
+        "" => "SCENARIO".to_string(),
+        f => shell_word(f),
+    };
+    let mut cmd = format!("regionsim sweep {file} --seeds {}", d.seeds);
     for s in &d.sets {
         cmd.push_str(&format!(
             " --set {}",

@@ -3,7 +3,7 @@
 
 use serde::{Serialize, Serializer};
 
-use crate::engine::time::fmt_secs;
+use crate::metrics::human_duration;
 use crate::metrics::{Bound, FaultWhat, Happening, Move, RejoinOutcome};
 
 /// One event in words.
@@ -29,7 +29,7 @@ pub fn text(h: &Happening) -> String {
             delay_us,
         } => format!(
             "failover decided: promote {target} (applied {applied} of {log_end} writes) in {}",
-            fmt_secs(*delay_us)
+            human_duration(*delay_us)
         ),
         H::PromotionCancelled { primary } => {
             format!("{primary} healthy again: promotion cancelled")
@@ -72,14 +72,14 @@ pub fn text(h: &Happening) -> String {
             waiting,
         } => format!(
             "semi-sync: a write waited {} for {acks} receipt(s): falling back to async, {waiting} waiting writes acknowledged at once",
-            fmt_secs(*timeout_us)
+            human_duration(*timeout_us)
         ),
         H::SemiSyncRearmed {
             caught_up,
             degraded_us,
         } => format!(
             "semi-sync re-armed: {caught_up} replica(s) caught up after {} degraded",
-            fmt_secs(*degraded_us)
+            human_duration(*degraded_us)
         ),
         H::AntiEntropy {
             region,
@@ -89,7 +89,7 @@ pub fn text(h: &Happening) -> String {
         } => format!("anti-entropy: {region} fetches {writes} writes of {lost} from {from}"),
         H::HomeMoveDecided { from, delay_us } => format!(
             "failover decided: move the keys homed in {from} to the nearest healthy region in {}",
-            fmt_secs(*delay_us)
+            human_duration(*delay_us)
         ),
         H::HomeMoveCancelled { from } => format!("{from} healthy again: moving its keys cancelled"),
         H::HomePromoted {
@@ -124,7 +124,7 @@ fn fault_text(start: bool, what: &FaultWhat) -> String {
         FaultWhat::Latency { a, b, add_us } => format!(
             "latency {a} <-> {b} {}{}",
             if start { "+" } else { "back to normal, was +" },
-            fmt_secs(*add_us)
+            human_duration(*add_us)
         ),
         FaultWhat::ClockSkew { region, offset_us } => {
             format!("clock of {region} now offset by {offset_us}us")
@@ -198,7 +198,7 @@ mod tests {
                         add_us: 400_000,
                     },
                 },
-                "latency a <-> b back to normal, was +0.400s",
+                "latency a <-> b back to normal, was +400ms",
             ),
             (
                 Happening::ClientsMoved {

@@ -14,10 +14,19 @@ pub const TIMESERIES_HEADER: &str = "t_s,series,value";
 ///   that second (0..1), for seconds in which the region's clients issued any;
 /// - `lag_max_ms.<replica>`: the largest lag of a write applied at the replica
 ///   in that second, for seconds in which it applied any;
+/// - `lag_waiting_ms.<replica>`: while the replica applied nothing although
+///   writes were waiting for it (a cut-off), the time since the oldest write
+///   not yet applied (growing 1 s per second; see `report::backlog`), for
+///   those seconds only: what lag.svg draws dashed;
 /// - `writes.<region>`: acknowledged writes the region served, by second of
 ///   issue, every second of the run (0 when it served none).
 pub fn timeseries_csv(result: &RunResult) -> String {
     let s = &result.series;
+    let waiting: Vec<(&String, Vec<Option<u64>>)> = s
+        .lag_max_us
+        .keys()
+        .map(|replica| (replica, super::backlog::backlog_age_us(s, replica)))
+        .collect();
     let mut out = String::from(TIMESERIES_HEADER);
     out.push('\n');
     for t in 0..s.seconds as usize {
@@ -30,6 +39,11 @@ pub fn timeseries_csv(result: &RunResult) -> String {
         for (replica, per_sec) in &s.lag_max_us {
             if let Some(&lag) = per_sec.get(t).filter(|&&l| l > 0) {
                 row(&mut out, t, "lag_max_ms", replica, &millis(lag));
+            }
+        }
+        for (replica, ages) in &waiting {
+            if let Some(age) = ages.get(t).copied().flatten() {
+                row(&mut out, t, "lag_waiting_ms", replica, &millis(age));
             }
         }
         for (region, per_sec) in &s.writes_served {
@@ -74,6 +88,19 @@ mod tests {
              2,lag_max_ms.eu,1000.000\n\
              2,writes.us,0\n"
         );
+    }
+
+    #[test]
+    fn a_cut_off_replica_gets_its_waiting_lag() {
+        let mut r = sample();
+        let s = &mut r.series;
+        s.seconds = 5;
+        s.lag_max_us.insert("eu".into(), vec![38_000, 0, 0, 0, 0]);
+        s.writes_served.insert("us".into(), vec![1; 5]);
+        let csv = timeseries_csv(&r);
+        assert!(csv.contains("1,lag_waiting_ms.eu,500.000\n"), "{csv}");
+        assert!(csv.contains("4,lag_waiting_ms.eu,3500.000\n"), "{csv}");
+        assert!(!csv.contains("0,lag_waiting_ms"));
     }
 
     #[test]

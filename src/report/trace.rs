@@ -1,7 +1,10 @@
 //! The Chrome trace-event JSON of a run (`run --trace FILE`), for Perfetto or
 //! chrome://tracing: one track per region and one per client region, with the
 //! fault windows and failing-request spans as slices and the timeline entries
-//! (health decisions, promotions, DNS and routing changes) as instants.
+//! (health decisions, promotions, DNS and routing changes) as instants, and
+//! counter tracks: replication lag per replica (ms, the worst lag applied in
+//! each second, or while nothing arrives the time since the oldest write not
+//! yet applied, 0 when caught up) and success rate per client region (%).
 
 use super::timeline;
 use crate::metrics::{Kind, RunResult};
@@ -146,6 +149,7 @@ pub fn trace_json(result: &RunResult) -> String {
         let tid = client_tid(region).unwrap_or(0);
         body.extend(failing_spans(per_sec, tid));
     }
+    body.extend(counters(result));
     for (name, tid, _) in &lanes {
         let label = if *tid as usize <= s.regions.len() {
             name.clone()
@@ -272,6 +276,62 @@ fn fault_regions(result: &RunResult, start: u64, label: &str) -> Vec<String> {
     }
 }
 
+/// Counter events (`ph: "C"`), one per second in which the value changes:
+/// `replication lag <replica>` on the regions process (arg `ms`) and
+/// `success rate, clients in <region>` on the clients process (arg `%`).
+fn counters(result: &RunResult) -> Vec<Event> {
+    let s = &result.series;
+    let mut out = Vec::new();
+    let mut series = |name: String, pid: u32, unit: &'static str, values: Vec<Option<f64>>| {
+        let mut last: Option<f64> = None;
+        for (sec, v) in values.into_iter().enumerate() {
+            let Some(v) = v else { continue };
+            if last == Some(v) {
+                continue;
+            }
+            last = Some(v);
+            let mut e = Event::new(name.clone(), "C", "counter", sec as u64 * 1_000_000, pid, 0);
+            e.args.insert(unit, Value::from(v));
+            out.push(e);
+        }
+    };
+    for (replica, applied) in &s.lag_max_us {
+        let waiting = super::backlog::backlog_age_us(s, replica);
+        let values = (0..s.seconds as usize)
+            .map(|sec| {
+                let lag = applied.get(sec).copied().unwrap_or(0);
+                let lag = if lag > 0 {
+                    lag
+                } else {
+                    waiting.get(sec).copied().flatten().unwrap_or(0)
+                };
+                Some(lag as f64 / 1000.0)
+            })
+            .collect();
+        series(
+            format!("replication lag {replica}"),
+            REGIONS_PID,
+            "ms",
+            values,
+        );
+    }
+    for (region, per_sec) in &s.requests {
+        let values = per_sec
+            .iter()
+            .map(|&(ok, all)| {
+                (all > 0).then(|| (10_000.0 * ok as f64 / all as f64).round() / 100.0)
+            })
+            .collect();
+        series(
+            format!("success rate, clients in {region}"),
+            CLIENTS_PID,
+            "%",
+            values,
+        );
+    }
+    out
+}
+
 /// The trace category of a timeline kind.
 fn kind_cat(kind: Kind) -> &'static str {
     match kind {
@@ -322,6 +382,72 @@ mod tests {
             (Some("i"), Some(2))
         );
         assert_eq!(trace_json(&r), trace_json(&r));
+    }
+
+    #[test]
+    fn counter_tracks_for_lag_and_success_rate() {
+        let mut r = sample();
+        r.series.seconds = 6;
+        r.series.requests.insert(
+            "us-east-1".into(),
+            vec![(5, 5), (1, 5), (1, 5), (0, 0), (5, 5)],
+        );
+        r.series
+            .lag_max_us
+            .insert("eu-west-1".into(), vec![38_000, 0, 0, 0, 0, 39_500]);
+        r.series
+            .writes_served
+            .insert("us-east-1".into(), vec![5; 6]);
+        let v = parsed(&r);
+        let counters: Vec<(String, u64, u64, f64)> = v["traceEvents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["ph"] == "C")
+            .map(|e| {
+                let args = e["args"].as_object().unwrap();
+                assert_eq!(args.len(), 1, "one value per counter event: {e}");
+                let (_, value) = args.iter().next().unwrap();
+                (
+                    e["name"].as_str().unwrap().to_string(),
+                    e["pid"].as_u64().unwrap(),
+                    e["ts"].as_u64().unwrap(),
+                    value.as_f64().unwrap(),
+                )
+            })
+            .collect();
+        let of = |name: &str| -> Vec<(u64, f64)> {
+            counters
+                .iter()
+                .filter(|c| c.0 == name)
+                .map(|c| (c.2, c.3))
+                .collect()
+        };
+        // Lag: applied, then growing while nothing arrives, then applied again.
+        assert_eq!(
+            of("replication lag eu-west-1"),
+            [
+                (0, 38.0),
+                (1_000_000, 500.0),
+                (2_000_000, 1500.0),
+                (3_000_000, 2500.0),
+                (4_000_000, 3500.0),
+                (5_000_000, 39.5)
+            ]
+        );
+        assert!(counters
+            .iter()
+            .filter(|c| c.0.starts_with("replication"))
+            .all(|c| c.1 == 1));
+        // Success rate: only on change, none for a second without requests.
+        assert_eq!(
+            of("success rate, clients in us-east-1"),
+            [(0, 100.0), (1_000_000, 20.0), (4_000_000, 100.0)]
+        );
+        assert!(counters
+            .iter()
+            .filter(|c| c.0.starts_with("success"))
+            .all(|c| c.1 == 2));
     }
 
     #[test]

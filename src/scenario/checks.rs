@@ -7,8 +7,9 @@ use super::types::{
     Budget, BudgetLimit, Cost, Direction, Fault, FaultKind, Link, Region, Replication,
     ResidencyRule, Topology,
 };
-use super::units::{format_duration_us, parse_key_range};
+use super::units::parse_key_range;
 use super::validate::{err, Names, Res};
+use crate::engine::time::fmt_duration;
 use crate::metrics::catalogue::{Metric, Needs};
 
 /// The fields each fault kind takes (besides `kind`).
@@ -66,7 +67,7 @@ fn fault(f: &FaultDto, i: usize, names: &Names, links: &[Link], duration_us: u64
             format!(
                 "at ({}) must be before the end of the scenario's duration ({})",
                 f.at.text,
-                format_duration_us(duration_us)
+                fmt_duration(duration_us)
             ),
         ));
     }

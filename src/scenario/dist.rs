@@ -9,7 +9,7 @@ use super::leaf::{
     bare_number, latency_expected, reject_numbers, DistKw, DistName, Dur, DurVisitor, Num,
 };
 use super::types::{KeyDist, LatencyDist};
-use super::units::format_duration_us;
+use crate::engine::time::fmt_duration;
 
 /// A latency distribution table, before its fields are checked against `dist`.
 #[derive(serde::Deserialize)]
@@ -66,8 +66,8 @@ impl LatencyTable {
                 if p99_us < median_us {
                     return Err(format!(
                         "lognormal `p99` ({}) must be at least `median` ({})",
-                        format_duration_us(p99_us),
-                        format_duration_us(median_us)
+                        fmt_duration(p99_us),
+                        fmt_duration(median_us)
                     ));
                 }
                 LatencyDist::LogNormal { median_us, p99_us }
@@ -77,8 +77,8 @@ impl LatencyTable {
                 if min_us > max_us {
                     return Err(format!(
                         "uniform `min` ({}) must not exceed `max` ({})",
-                        format_duration_us(min_us),
-                        format_duration_us(max_us)
+                        fmt_duration(min_us),
+                        fmt_duration(max_us)
                     ));
                 }
                 LatencyDist::Uniform { min_us, max_us }

@@ -6,8 +6,8 @@ use super::types::{
     Anycast, Backoff, ClientFailover, Dns, Failover, HealthCheck, Jitter, LatencyDist, OnRejoin,
     Promotion, Routing, RoutingKind,
 };
-use super::units::format_duration_us;
 use super::validate::{err, Names, Res, US_PER_MS, US_PER_S};
+use crate::engine::time::fmt_duration;
 
 /// Attempts per request the model can track (one byte per request).
 const MAX_ATTEMPTS: u64 = 255;
@@ -185,8 +185,8 @@ fn backoff(b: Option<BackoffDto>) -> Res<Backoff> {
             "failover.client.backoff.cap",
             format!(
                 "cap ({}) must be at least base ({}), such as {{ base = \"100ms\", cap = \"2s\" }}",
-                format_duration_us(cap_us),
-                format_duration_us(base_us)
+                fmt_duration(cap_us),
+                fmt_duration(base_us)
             ),
         ));
     }

@@ -34,8 +34,7 @@ pub use escape::escape_controls;
 pub use schema::scenario_schema;
 pub use types::*;
 pub use units::{
-    format_duration_us, parse_bandwidth_bps, parse_duration_us, parse_signed_duration_us,
-    parse_size_bytes,
+    parse_bandwidth_bps, parse_duration_us, parse_signed_duration_us, parse_size_bytes,
 };
 
 /// The syntax of a scenario file.

@@ -244,6 +244,7 @@ mod tests {
     fn sweep(rows_avail: &[f64]) -> (Definition, Vec<Row>) {
         let def = Definition {
             scenario: "s".into(),
+            scenario_file: "scenarios/s.toml".into(),
             scenario_sha256: "00".into(),
             regionsim_version: "0".into(),
             seeds: SeedRange {

@@ -33,6 +33,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Definition {
     pub scenario: String,
+    /// The scenario file as given on the command line (sweep.md's
+    /// "Reproduce" line); empty in shards written before it was recorded.
+    #[serde(default)]
+    pub scenario_file: String,
     pub scenario_sha256: String,
     pub regionsim_version: String,
     pub seeds: SeedRange,
@@ -119,6 +123,7 @@ pub fn plan(
     }
     let definition = Definition {
         scenario: base.name.clone(),
+        scenario_file: label.to_string(),
         scenario_sha256: base.source_sha256.clone(),
         regionsim_version: env!("CARGO_PKG_VERSION").to_string(),
         seeds,

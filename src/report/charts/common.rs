@@ -101,32 +101,6 @@ fn draw_legend(area: &Draw, legend: &[(String, Key)]) -> Drawn {
     Ok(())
 }
 
-/// The mesh (axes, labels, light grid) in the style of every chart.
-pub fn mesh<'a, 'b, X, Y, DB>(
-    chart: &'b mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
-    x_desc: &str,
-    y_desc: &str,
-) -> Drawn
-where
-    DB: DrawingBackend + 'a,
-    DB::ErrorType: 'static,
-    X: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
-    Y: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
-{
-    chart
-        .configure_mesh()
-        .x_desc(x_desc)
-        .y_desc(y_desc)
-        .x_label_formatter(&|v| num(*v))
-        .y_label_formatter(&|v| num(*v))
-        .label_style((FONT, 15))
-        .axis_desc_style((FONT, 16))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.12))
-        .draw()?;
-    Ok(())
-}
-
 /// A chart frame with a title and one centred line of text (no data to plot).
 pub fn message(size: (u32, u32), title: &str, text: &str) -> String {
     render(size, |root| {
@@ -140,15 +114,29 @@ pub fn message(size: (u32, u32), title: &str, text: &str) -> String {
     })
 }
 
-/// A log axis range covering [lo, hi] (both > 0), widened to whole decades so
-/// that the axis always has labelled ticks.
-pub fn decades(lo: f64, hi: f64) -> (f64, f64) {
-    let lo = lo.max(1e-3);
-    let hi = hi.max(lo * 1.01);
-    (
-        10f64.powf(lo.log10().floor()),
-        10f64.powf(hi.log10().ceil()),
-    )
+/// A log axis range in log10(ms), widened to whole decades (at least one).
+pub fn log_decades(lo_ms: f64, hi_ms: f64) -> (f64, f64) {
+    let lo = lo_ms.max(1e-3).log10().floor();
+    let hi = hi_ms.max(1e-3).log10().ceil().max(lo + 1.0);
+    (lo, hi)
+}
+
+/// The label of a tick at log10(ms) = `v`: only whole decades are labelled,
+/// in the unit that keeps them short (`"100us"`, `"10ms"`, `"1,000s"`), so
+/// no label repeats and none is too wide for the axis.
+pub fn decade_label(v: f64) -> String {
+    let e = v.round();
+    if (v - e).abs() > 1e-6 {
+        return String::new();
+    }
+    let e = e as i32;
+    let p = |k: i32| crate::metrics::human_count(10u64.pow(k as u32));
+    match e {
+        ..=-4 => String::new(),
+        -3..=-1 => format!("{}us", p(e + 3)),
+        0..=2 => format!("{}ms", p(e)),
+        _ => format!("{}s", p(e - 3)),
+    }
 }
 
 fn fallback(size: (u32, u32), text: &str) -> String {
@@ -161,7 +149,9 @@ fn fallback(size: (u32, u32), text: &str) -> String {
     )
 }
 
-/// How the time axis is labelled: seconds for short runs, minutes for long ones.
+/// How the time axis is labelled: always in seconds since the start, the
+/// unit of every other time axis and table of a report (the RTO waterfall,
+/// the incident timelines), so a report never switches units.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TimeAxis {
     /// Microseconds per axis unit.
@@ -170,24 +160,69 @@ pub struct TimeAxis {
 }
 
 impl TimeAxis {
-    /// Minutes from 20 minutes of simulated time up, seconds below.
-    pub fn for_span(end_us: u64) -> TimeAxis {
-        if end_us > 20 * 60 * 1_000_000 {
-            TimeAxis {
-                us_per_unit: 60e6,
-                label: "time since start (min)",
-            }
-        } else {
-            TimeAxis {
-                us_per_unit: 1e6,
-                label: "time since start (s)",
-            }
+    /// The axis of a run of `_end_us` (the same unit whatever the length).
+    pub fn for_span(_end_us: u64) -> TimeAxis {
+        TimeAxis {
+            us_per_unit: 1e6,
+            label: "time since start (s)",
         }
     }
 
     pub fn at(self, us: u64) -> f64 {
         us as f64 / self.us_per_unit
     }
+}
+
+/// For each series, the first earlier series it is identical to (its line
+/// would hide under that one's): drawn dashed, and said so in the legend.
+pub fn identical_to<T: PartialEq>(all: &[&T]) -> Vec<Option<usize>> {
+    all.iter()
+        .enumerate()
+        .map(|(i, s)| all[..i].iter().position(|earlier| earlier == s))
+        .collect()
+}
+
+/// The style of series `i` of `n`: earlier series are drawn wider (under
+/// the later ones), so where lines coincide each still shows as a coloured
+/// edge: 2 px for the last, one more per series before it, at most 5.
+pub fn series_style(i: usize, n: usize) -> ShapeStyle {
+    let wider = n.saturating_sub(i + 1).min(3) as u32;
+    color(i).stroke_width(2 + wider)
+}
+
+/// A series line: solid, or dashed when it is identical to an earlier one
+/// (the earlier line shows through its gaps).
+pub fn series_key(i: usize, n: usize, dashed: bool) -> Key {
+    let style = series_style(i, n);
+    if dashed {
+        Key::Dashed(style)
+    } else {
+        Key::Line(style)
+    }
+}
+
+/// Draws gap-aware line segments dashed (a lone point as a dot).
+pub fn draw_dashed<'a, X, Y, DB>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    parts: Vec<Vec<(f64, f64)>>,
+    style: ShapeStyle,
+) -> Drawn
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    for part in parts {
+        if part.len() == 1 {
+            chart.draw_series(part.into_iter().map(|p| Circle::new(p, 2, style.filled())))?;
+        } else {
+            chart.draw_series(std::iter::once(plotters::element::DashedPathElement::new(
+                part, 8, 6, style,
+            )))?;
+        }
+    }
+    Ok(())
 }
 
 /// A fault window's label: the window's own text when it reads as prose,
@@ -349,11 +384,24 @@ mod tests {
     }
 
     #[test]
-    fn time_axis_switches_to_minutes() {
-        assert_eq!(
-            TimeAxis::for_span(600_000_000).label,
-            "time since start (s)"
-        );
-        assert_eq!(TimeAxis::for_span(2_460_000_000).at(60_000_000), 1.0);
+    fn time_axis_is_in_seconds_whatever_the_length() {
+        for end in [600_000_000, 2_460_000_000, 36_000_000_000] {
+            let axis = TimeAxis::for_span(end);
+            assert_eq!(axis.label, "time since start (s)");
+            assert_eq!(axis.at(60_000_000), 60.0);
+        }
+    }
+
+    #[test]
+    fn earlier_series_are_wider() {
+        let widths: Vec<u32> = (0..5).map(|i| series_style(i, 5).stroke_width).collect();
+        assert_eq!(widths, [5, 5, 4, 3, 2]);
+        assert_eq!(series_style(0, 1).stroke_width, 2);
+    }
+
+    #[test]
+    fn identical_series_point_at_the_first_twin() {
+        let (a, b, c) = (vec![1, 2], vec![1, 3], vec![1, 2]);
+        assert_eq!(identical_to(&[&a, &b, &c]), vec![None, None, Some(0)]);
     }
 }

@@ -1,21 +1,13 @@
 //! timeline.svg: success rate per client region over time, fault windows
-//! shaded, failover steps (decision, promotion, DNS change) as vertical lines.
+//! shaded, failover and replication steps (decision, promotion, DNS change,
+//! semi-sync fallback and re-arm) as labelled vertical lines.
 
 use super::common::*;
-use crate::metrics::{Kind, RunResult, Series};
-use crate::report::palette::{BLUISH_GREEN, DARK_PURPLE, REDDISH_PURPLE};
+use super::markers::{draw_markers, marker_keys, markers};
+use crate::metrics::RunResult;
 use plotters::prelude::*;
 
 const TITLE: &str = "Success rate of requests per client region";
-
-/// The failover steps marked on the chart: timeline kind, legend text, colour
-/// and line width (a decision and its DNS change often coincide: the wider
-/// line stays visible under the narrower one).
-const STEPS: [(Kind, &str, RGBColor, u32); 3] = [
-    (Kind::Decision, "failover decided", DARK_PURPLE, 5),
-    (Kind::Promotion, "new primary takes writes", BLUISH_GREEN, 2),
-    (Kind::Dns, "DNS answer changes", REDDISH_PURPLE, 2),
-];
 
 /// The chart as SVG text (deterministic bytes).
 pub fn timeline_svg(result: &RunResult) -> String {
@@ -27,23 +19,40 @@ pub fn timeline_svg(result: &RunResult) -> String {
         return message(SIZE, &title, "no client requests in this run");
     }
     let axis = TimeAxis::for_span(end_us);
-    let steps = step_times(s, axis, end_us);
+    let steps = markers(s, end_us);
+    let names: Vec<&String> = s.requests.keys().collect();
+    let twins = identical_to(&s.requests.values().collect::<Vec<_>>());
     let mut legend = window_keys(s, r.drain_us > 0);
-    for (i, region) in s.requests.keys().enumerate() {
-        legend.push((format!("clients in {region}"), Key::Line(line_style(i))));
+    for (i, region) in names.iter().enumerate() {
+        let text = match twins[i] {
+            Some(j) => format!("clients in {region} (identical to {})", names[j]),
+            None => format!("clients in {region}"),
+        };
+        legend.push((text, series_key(i, names.len(), twins[i].is_some())));
     }
-    for (label, style, _) in &steps {
-        legend.push((label.to_string(), Key::Dashed(*style)));
-    }
+    legend.extend(marker_keys(&steps));
+    // Headroom above 100% for the step labels, so they do not cover the
+    // lines (no tick is labelled above 100).
+    let top = if steps.is_empty() { 105.0 } else { 130.0 };
     render_chart(SIZE, &title, &legend, |area| {
         let mut chart = ChartBuilder::on(area)
             .margin(12)
             .x_label_area_size(48)
             .y_label_area_size(64)
-            .build_cartesian_2d(0f64..axis.at(end_us), 0f64..105f64)?;
-        mesh(&mut chart, axis.label, "requests that succeeded (%)")?;
+            .build_cartesian_2d(0f64..axis.at(end_us), 0f64..top)?;
+        chart
+            .configure_mesh()
+            .x_desc(axis.label)
+            .y_desc("requests that succeeded (%)")
+            .x_label_formatter(&|v| num(*v))
+            .y_label_formatter(&|v| if *v <= 100.0 { num(*v) } else { String::new() })
+            .label_style((FONT, 15))
+            .axis_desc_style((FONT, 16))
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(BLACK.mix(0.12))
+            .draw()?;
         let drain = (r.drain_us > 0).then_some((r.duration_us, end_us));
-        shade_windows(&mut chart, s, axis, (0.0, 105.0), drain)?;
+        shade_windows(&mut chart, s, axis, (0.0, top), drain)?;
         for (i, per_sec) in s.requests.values().enumerate() {
             let points = per_sec.iter().enumerate().map(|(sec, &(ok, all))| {
                 (all > 0).then(|| {
@@ -51,40 +60,15 @@ pub fn timeline_svg(result: &RunResult) -> String {
                     (t, 100.0 * ok as f64 / all as f64)
                 })
             });
-            draw_lines(&mut chart, segments(points), line_style(i))?;
+            let style = series_style(i, names.len());
+            if twins[i].is_some() {
+                draw_dashed(&mut chart, segments(points), style)?;
+            } else {
+                draw_lines(&mut chart, segments(points), style)?;
+            }
         }
-        for (_, style, times) in steps {
-            chart.draw_series(times.iter().map(|&t| {
-                plotters::element::DashedPathElement::new(vec![(t, 0.0), (t, 105.0)], 6, 4, style)
-            }))?;
-        }
-        Ok(())
+        draw_markers(&mut chart, axis, (0.0, top), &steps)
     })
-}
-
-fn line_style(i: usize) -> ShapeStyle {
-    color(i).stroke_width(2)
-}
-
-/// Per failover step kind present in the run: legend text, style, times.
-fn step_times(
-    s: &Series,
-    axis: TimeAxis,
-    end_us: u64,
-) -> Vec<(&'static str, ShapeStyle, Vec<f64>)> {
-    STEPS
-        .iter()
-        .map(|&(kind, label, c, width)| {
-            let times: Vec<f64> = s
-                .timeline
-                .iter()
-                .filter(|e| e.kind == kind && e.at_us <= end_us)
-                .map(|e| axis.at(e.at_us))
-                .collect();
-            (label, c.stroke_width(width), times)
-        })
-        .filter(|(_, _, times)| !times.is_empty())
-        .collect()
 }
 
 #[cfg(test)]
@@ -118,6 +102,75 @@ mod tests {
             assert!(svg.contains(s), "missing {s}");
         }
         assert_eq!(svg, timeline_svg(&r), "deterministic");
+    }
+
+    #[test]
+    fn identical_regions_are_dashed_and_named() {
+        let mut r = sample();
+        r.series
+            .requests
+            .insert("eu-west-1".into(), vec![(10, 10); 4]);
+        r.series
+            .requests
+            .insert("us-east-1".into(), vec![(9, 10); 4]);
+        r.series
+            .requests
+            .insert("us-west-2".into(), vec![(10, 10); 4]);
+        let svg = timeline_svg(&r);
+        assert!(
+            svg.contains("clients in us-west-2 (identical to eu-west-1)"),
+            "{svg}"
+        );
+        assert!(!svg.contains("clients in us-east-1 (identical"));
+        // The twin is drawn dashed: many short segments instead of one line.
+        let mut distinct = r.clone();
+        distinct
+            .series
+            .requests
+            .insert("us-west-2".into(), vec![(8, 10); 4]);
+        let lines = |svg: &str| svg.matches("<polyline").count();
+        assert!(lines(&svg) > lines(&timeline_svg(&distinct)));
+    }
+
+    #[test]
+    fn coinciding_steps_are_each_labelled() {
+        let mut r = sample();
+        r.series
+            .requests
+            .insert("us-east-1".into(), vec![(10, 10); 4]);
+        r.series.timeline = r.report.incidents[0].timeline.clone();
+        let decided = r.series.timeline[0].at_us;
+        r.series.timeline.push(crate::metrics::TimelineEntry::new(
+            decided,
+            crate::metrics::Happening::DnsAnswers {
+                target: "eu-west-1".into(),
+                clients_in: "us-east-1".into(),
+            },
+            None,
+        ));
+        r.series.timeline.push(crate::metrics::TimelineEntry::new(
+            decided,
+            crate::metrics::Happening::FailoverDecided {
+                target: "eu-west-1".into(),
+                applied: 1,
+                log_end: 2,
+                delay_us: 30_000_000,
+            },
+            None,
+        ));
+        let svg = timeline_svg(&r);
+        // The label (in the plot) and the legend entry of each step.
+        for label in ["failover decided", "DNS answer", "new primary"] {
+            assert!(svg.contains(&format!("\n{label}\n")), "no label {label}");
+        }
+        // Stacked: the decision and DNS labels are on different rows.
+        let y_of = |label: &str| {
+            let at = svg.find(&format!("\n{label}\n")).unwrap();
+            let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
+            let y = tag.split("y=\"").nth(1).unwrap().split('"').next().unwrap();
+            y.parse::<i32>().unwrap()
+        };
+        assert_ne!(y_of("failover decided"), y_of("DNS answer"));
     }
 
     #[test]
