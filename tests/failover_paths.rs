@@ -76,7 +76,7 @@ fn route53_default_detection_bounds() {
         );
         let b = r.report.incidents[0].rto_breakdown.expect("breakdown");
         assert_eq!(b.detection_us, d);
-        let sum = b.detection_us + b.promotion_us + b.routing_us + b.client_tail_us;
+        let sum = b.total();
         assert_eq!(Some(sum), r.report.incidents[0].rto_us);
     }
 }

@@ -307,11 +307,17 @@ fn incidents(c: &mut Checker, r: &RunResult) {
             },
         );
         if let Some(b) = inc.rto_breakdown {
-            let sum = b.detection_us + b.promotion_us + b.routing_us + b.client_tail_us;
+            let sum = b.total();
             c.that(
                 Some(sum) == inc.rto_us,
                 "rto breakdown sums to the rto",
                 || format!("incident {i}: {b:?} sums to {sum}, rto {:?}", inc.rto_us),
+            );
+            let path: u64 = inc.rto_path.iter().map(|s| s.to_us - s.from_us).sum();
+            c.that(
+                inc.rto_path.is_empty() || Some(path) == inc.rto_us,
+                "rto critical path sums to the rto",
+                || format!("incident {i}: path sums to {path}, rto {:?}", inc.rto_us),
             );
         }
     }

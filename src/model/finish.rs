@@ -161,6 +161,7 @@ impl World<'_> {
     pub fn finish(mut self, stats: LoopStats) -> RunResult {
         let end = self.s.end_us();
         self.settle_all();
+        self.restore_finish(end);
         let (converged, divergent_keys) = if self.multi.is_some() {
             self.mp_finish(end)
         } else {
@@ -211,6 +212,11 @@ impl World<'_> {
                 .collect(),
             budgets: s.budgets.clone(),
             reads: self.reads.is_some(),
+            routing: match self.router {
+                super::routing::Router::Dns(_) => crate::metrics::RoutingKind::Dns,
+                super::routing::Router::Anycast(_) => crate::metrics::RoutingKind::Anycast,
+                super::routing::Router::Client(_) => crate::metrics::RoutingKind::ClientSide,
+            },
         };
         build(self.rec, facts)
     }

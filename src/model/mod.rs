@@ -18,6 +18,7 @@ mod rejoin;
 mod replication;
 mod requests;
 mod residency;
+mod restore;
 mod routing;
 mod workload;
 mod world;

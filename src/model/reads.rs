@@ -138,7 +138,7 @@ impl World<'_> {
             client,
             from,
             t,
-            start: self.router.start(client),
+            start: self.router.start_at(client, t),
             attempt: 1,
         };
         self.router.reached(&self.plan, at, self.primary)

@@ -39,7 +39,7 @@ impl World<'_> {
             dst: 0,
             via: 0,
             retrying: false,
-            first: self.router.start(spec.client),
+            first: self.router.start_at(spec.client, t),
         });
         q.push_lane(
             self.settle_lane,
@@ -230,7 +230,8 @@ impl World<'_> {
                 self.ring[slot].state = ReqState::Acked { ack_us: at };
                 let region = self.wl.clients[r.client as usize].region;
                 if let Some(cs) = self.router.client_side_mut() {
-                    cs.remember(r.client, region, from);
+                    // The library learns it at the reply, not at the commit.
+                    cs.remember_at(r.client, region, from, at, t);
                 }
                 true
             }
@@ -253,6 +254,8 @@ impl World<'_> {
     fn attempt_failed(&mut self, at: u64, req: u64, q: &mut EventQueue<Ev>) {
         let Some(slot) = self.slot(req) else { return };
         let n = self.ring[slot].attempt;
+        // The recorder hears of every failed attempt (the RTO's impairment).
+        self.rec.attempt_failed(self.ring[slot].client, at);
         if let Some(cs) = self.router.client_side_mut() {
             if u32::from(n) < cs.max_attempts {
                 let wait = cs.backoff(u32::from(n));
@@ -300,7 +303,8 @@ impl World<'_> {
             },
         };
         let region = self.wl.clients[r.client as usize].region;
-        self.rec.request(r.client, region, r.issue_us, outcome);
+        self.rec
+            .request(r.client, region, r.issue_us, outcome, r.attempt.max(1));
         self.rec.range_request(r.key, outcome);
     }
 

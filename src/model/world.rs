@@ -312,6 +312,7 @@ impl<'s> World<'s> {
             self.nodes[*r].term = self.term;
         }
         self.start_probes(q, streams);
+        self.restore_setup();
         let first = self.wl.first_arrival();
         if first < self.s.duration_us {
             q.push(SimTime(first), Ev::NextWrite);
@@ -367,6 +368,8 @@ fn router(
 impl Handler<Ev> for World<'_> {
     fn handle(&mut self, now: SimTime, ev: Ev, q: &mut EventQueue<Ev>) {
         let t = now.0;
+        // RTO probes of the state as it stood until now (observers only).
+        self.restore_probes(t);
         match ev {
             Ev::NextWrite => self.next_write(t, q),
             Ev::Commit {

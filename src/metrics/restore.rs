@@ -1,0 +1,366 @@
+//! The RTO as metrics.md defines it: which clients an incident affected (a
+//! write request of theirs was impaired) and when each was restored, from
+//! side-effect-free probes of its route taken every [`PROBE_US`] from the
+//! model's routing and failover state (never from the client's next write).
+//!
+//! The model calls [`Restoration::due`] before each event and answers each
+//! due probe with [`Restoration::probe`]: per client the route it would take
+//! now (entry and writing region) and whether that route leads over an up
+//! path to a region accepting its writes. Requests settle in issue order
+//! through [`Restoration::settled`]. Nothing here draws randomness.
+
+/// Probe resolution: metrics.md asks for 100 ms or finer.
+pub const PROBE_US: u64 = 100_000;
+
+/// What a probe of one client's route found.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RouteProbe {
+    /// The region the client's request enters (DNS answer, anycast entry,
+    /// client-side endpoint).
+    pub via: u8,
+    /// The region that would commit it.
+    pub dst: u8,
+    /// The path client -> via -> dst is usable both ways, both regions up.
+    pub path: bool,
+    /// `dst` accepts writes now.
+    pub accepts: bool,
+}
+
+impl RouteProbe {
+    pub fn ok(&self) -> bool {
+        self.path && self.accepts
+    }
+}
+
+/// One client's route over time: the start of the current run of each
+/// property (so that the start of the last run before a moment is known).
+#[derive(Clone, Copy, Debug, Default)]
+struct RouteRuns {
+    last: RouteProbe,
+    /// Since when `via` (and `dst`) have been what they are.
+    route_since: u64,
+    /// Since when the route has been ok (`None`: not ok now).
+    ok_since: Option<u64>,
+}
+
+/// A yes/no property of the world and since when it has had its value.
+#[derive(Clone, Copy, Debug, Default)]
+struct Run {
+    value: bool,
+    since: u64,
+}
+
+impl Run {
+    fn set(&mut self, value: bool, tau: u64, first: bool) {
+        if first || self.value != value {
+            *self = Run { value, since: tau };
+        }
+    }
+}
+
+/// What the model reports per region at a probe round.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RegionProbe {
+    pub up: bool,
+    /// Accepts writes for its clients' data.
+    pub accepts: bool,
+}
+
+/// A client's route as of the end of an incident's window.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RouteAtEnd {
+    /// Since when it has been ok without a break (`None`: not ok at the end).
+    pub ok_since: Option<u64>,
+    /// Since when it has pointed where it points at the end.
+    pub route_since: u64,
+    /// Since when the path of that route (client -> via -> dst, both ways,
+    /// both regions up) has been usable, whatever the client's route was.
+    pub path_since: u64,
+    /// Since when its writing region has accepted writes.
+    pub accepts_since: u64,
+    pub via: u8,
+    pub dst: u8,
+}
+
+/// One client's record for one incident.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Affected {
+    pub client: u32,
+    /// Issue time of its last impaired request.
+    pub last_impaired_issue: u64,
+    /// Acknowledgement of the first unimpaired request it issued after that
+    /// (the client-side monitor's view); `None` when it issued none.
+    pub observed: Option<u64>,
+    /// When it first saw a failed attempt in this incident (client-side
+    /// routing: the decision that acts on the fault).
+    pub first_failed_attempt: Option<u64>,
+    /// Its route as of the end of the incident's window.
+    pub route: RouteAtEnd,
+}
+
+impl Affected {
+    /// The restoration instant: its route ok for good, and after its last
+    /// impaired request; `None` when the route was never fixed.
+    pub fn restored(&self, start: u64) -> Option<u64> {
+        let fixed = self.route.ok_since?;
+        Some(fixed.max(self.last_impaired_issue + 1).max(start))
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Open {
+    /// Incident index + 1 the record is for; 0 = none.
+    incident: u32,
+    /// A request of the client was impaired in it.
+    affected: bool,
+    last_impaired_issue: u64,
+    observed: Option<u64>,
+    first_failed_attempt: Option<u64>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Restoration {
+    /// Incident starts, ascending.
+    starts: Vec<u64>,
+    /// The next probe instant (`u64::MAX`: none before the first incident is known).
+    next: u64,
+    /// Index of the incident the next probe belongs to.
+    window: usize,
+    routes: Vec<RouteRuns>,
+    /// Per client: the region it is located in.
+    pub client_region: Vec<u8>,
+    /// Per region: up, and accepting writes.
+    up: Vec<Run>,
+    accepting: Vec<Run>,
+    /// Per ordered region pair a * n + b: traffic flows both ways.
+    legs: Vec<Run>,
+    /// Scratch buffers the model fills for one probe round: per region, and
+    /// per pair (a * n + b: not cut either way).
+    pub buf_regions: Vec<RegionProbe>,
+    pub buf_legs: Vec<bool>,
+    /// Per incident: every client's route at the end of its window.
+    at_end: Vec<Vec<RouteAtEnd>>,
+    open: Vec<Open>,
+    /// Per incident: the affected clients' records, in the order closed.
+    pub affected: Vec<Vec<Affected>>,
+    /// Per client: its mean gap between requests (µs), from the workload.
+    pub mean_gap_us: Vec<u64>,
+    /// Per incident: the first failed attempt any client saw in it.
+    pub first_failed_attempt: Vec<Option<u64>>,
+    /// Scratch buffer the model fills for one probe round.
+    pub buf: Vec<RouteProbe>,
+    /// Scratch for the model: (timeline length, regions that are homes).
+    pub homes_cache: Option<(usize, u64)>,
+    probes: u64,
+}
+
+impl Restoration {
+    pub fn new(clients: usize, starts: Vec<u64>) -> Self {
+        let n = starts.len();
+        Restoration {
+            next: starts.first().copied().unwrap_or(u64::MAX),
+            starts,
+            window: 0,
+            routes: vec![RouteRuns::default(); clients],
+            client_region: vec![0; clients],
+            up: Vec::new(),
+            accepting: Vec::new(),
+            legs: Vec::new(),
+            buf_regions: Vec::new(),
+            buf_legs: Vec::new(),
+            at_end: vec![Vec::new(); n],
+            open: vec![Open::default(); clients],
+            affected: vec![Vec::new(); n],
+            mean_gap_us: vec![0; clients],
+            first_failed_attempt: vec![None; n],
+            buf: Vec::new(),
+            homes_cache: None,
+            probes: 0,
+        }
+    }
+
+    /// The next probe instant strictly before `t`, if one is due.
+    pub fn due(&self, t: u64) -> Option<u64> {
+        (self.next < t).then_some(self.next)
+    }
+
+    /// Probes taken so far (rounds × clients).
+    pub fn probes(&self) -> u64 {
+        self.probes
+    }
+
+    /// The model's answer for the probe round at `tau` (one entry per
+    /// client, in `buf`), then the next instant is scheduled.
+    pub fn probe(&mut self, tau: u64) {
+        let first = self.probes == 0;
+        let n = self.buf_regions.len();
+        if first {
+            self.up = vec![Run::default(); n];
+            self.accepting = vec![Run::default(); n];
+            self.legs = vec![Run::default(); n * n];
+        }
+        for (i, r) in self.buf_regions.iter().enumerate() {
+            self.up[i].set(r.up, tau, first);
+            self.accepting[i].set(r.accepts, tau, first);
+        }
+        for (i, &ok) in self.buf_legs.iter().enumerate() {
+            self.legs[i].set(ok, tau, first);
+        }
+        let buf = std::mem::take(&mut self.buf);
+        for (r, p) in self.routes.iter_mut().zip(&buf) {
+            if first || (r.last.via, r.last.dst) != (p.via, p.dst) {
+                r.route_since = tau;
+            }
+            if !p.ok() {
+                r.ok_since = None;
+            } else if r.ok_since.is_none() {
+                r.ok_since = Some(tau);
+            }
+            r.last = *p;
+        }
+        self.probes += buf.len() as u64;
+        self.buf = buf;
+        let mut next = tau + PROBE_US;
+        if let Some(&s) = self.starts.get(self.window + 1) {
+            if next >= s {
+                self.close_window();
+                next = s;
+            }
+        }
+        self.next = next;
+    }
+
+    /// Keeps every client's route as the current window ends.
+    fn close_window(&mut self) {
+        let n = self.up.len();
+        let since = |run: Option<&Run>| run.map_or(0, |r| r.since);
+        let snap = self
+            .routes
+            .iter()
+            .zip(&self.client_region)
+            .map(|(r, &from)| {
+                let (from, via, dst) = (from as usize, r.last.via as usize, r.last.dst as usize);
+                let path_since = [
+                    since(self.up.get(via)),
+                    since(self.up.get(dst)),
+                    since(self.legs.get(from * n + via)),
+                    since(self.legs.get(via * n + dst)),
+                ]
+                .into_iter()
+                .max()
+                .unwrap_or(0);
+                RouteAtEnd {
+                    ok_since: r.ok_since,
+                    route_since: r.route_since,
+                    path_since,
+                    accepts_since: since(self.accepting.get(dst)),
+                    via: r.last.via,
+                    dst: r.last.dst,
+                }
+            })
+            .collect();
+        if let Some(slot) = self.at_end.get_mut(self.window) {
+            *slot = snap;
+        }
+        self.window += 1;
+    }
+
+    fn incident_at(&self, t: u64) -> Option<usize> {
+        self.starts.partition_point(|&s| s <= t).checked_sub(1)
+    }
+
+    /// A client's attempt failed (seen by it at `at`); the request may still
+    /// succeed on a later attempt.
+    pub fn attempt_failed(&mut self, client: u32, at: u64) {
+        let Some(i) = self.incident_at(at) else {
+            return;
+        };
+        let f = &mut self.first_failed_attempt[i];
+        *f = Some(f.map_or(at, |x| x.min(at)));
+        let o = self.open_for(client, i);
+        o.first_failed_attempt = Some(o.first_failed_attempt.map_or(at, |x| x.min(at)));
+    }
+
+    fn open_for(&mut self, client: u32, i: usize) -> &mut Open {
+        let tag = i as u32 + 1;
+        let o = self.open[client as usize];
+        if o.incident < tag {
+            if o.incident != 0 {
+                self.push_record(client, o);
+            }
+            self.open[client as usize] = Open {
+                incident: tag,
+                ..Open::default()
+            };
+        }
+        &mut self.open[client as usize]
+    }
+
+    fn push_record(&mut self, client: u32, o: Open) {
+        if o.incident == 0 || !o.affected {
+            return;
+        }
+        self.affected[o.incident as usize - 1].push(Affected {
+            client,
+            last_impaired_issue: o.last_impaired_issue,
+            observed: o.observed,
+            first_failed_attempt: o.first_failed_attempt,
+            route: RouteAtEnd::default(),
+        });
+    }
+
+    /// A write request of `client`, issued at `issue`, settled at `done`
+    /// (the client saw its outcome then); `impaired` per metrics.md;
+    /// `ack` when it was acknowledged. Called in issue order per client.
+    pub fn settled(
+        &mut self,
+        client: u32,
+        issue: u64,
+        done: u64,
+        impaired: bool,
+        ack: Option<u64>,
+    ) {
+        let o = self.open[client as usize];
+        if impaired {
+            let Some(i) = self.incident_at(done) else {
+                return;
+            };
+            let o = self.open_for(client, i);
+            if !o.affected || issue >= o.last_impaired_issue {
+                o.last_impaired_issue = issue;
+                o.observed = None;
+            }
+            o.affected = true;
+        } else if o.affected && o.observed.is_none() && issue > o.last_impaired_issue {
+            self.open[client as usize].observed = ack;
+        }
+    }
+
+    /// Closes every record and window at the end of the run (after the last
+    /// probe round).
+    pub fn finish(&mut self) {
+        while self.window < self.starts.len() {
+            self.close_window();
+        }
+        for c in 0..self.open.len() {
+            let o = std::mem::take(&mut self.open[c]);
+            if o.incident != 0 {
+                self.push_record(c as u32, o);
+            }
+        }
+        for (i, list) in self.affected.iter_mut().enumerate() {
+            list.sort_by_key(|a| a.client);
+            for a in list.iter_mut() {
+                a.route = self.at_end[i]
+                    .get(a.client as usize)
+                    .copied()
+                    .unwrap_or_default();
+            }
+        }
+    }
+
+    /// The run's end: probe rounds up to and including `end` are still due.
+    pub fn end_due(&self, end: u64) -> Option<u64> {
+        (self.next <= end).then_some(self.next)
+    }
+}
