@@ -89,18 +89,47 @@ fn incidents(rec: &mut Recorder, f: &Facts) -> (Vec<Incident>, Vec<Option<usize>
             f.routing,
         );
         let unrecovered = rto.unrecovered;
-        let next_start = rec.windows.get(i + 1).map_or(u64::MAX, |x| x.start_us);
-        let gaps = rec
-            .writer_gaps
+        let restored = service_restored(rec, i, w.start_us, &timeline[i]);
+        let run_end = f.duration_us + f.drain_us;
+        let (split_brain_us, unresolved) = split_brain(rec, i, run_end, &timeline[i]);
+        let in_incident = |t: u64| rec.incident_at(t) == Some(i);
+        let split_brain_writes = rec
+            .split_brain_writes
             .iter()
-            .filter(|g| g.0 >= w.start_us && g.0 < next_start);
-        let restored = worst(gaps.map(|g| g.1.map(|to| to - w.start_us)));
+            .filter(|&&t| in_incident(t))
+            .count() as u64;
+        let (orphaned, surviving) = rec
+            .orphans
+            .iter()
+            .filter(|o| in_incident(o.0))
+            .fold((0, 0), |a, o| (a.0 + o.1, a.1 + o.2));
+        let reconciled = timeline[i].iter().any(|e| {
+            matches!(
+                e.event,
+                super::Happening::Rejoined {
+                    outcome: super::RejoinOutcome::Reconciled { .. },
+                    ..
+                }
+            )
+        });
         let mut note = Vec::new();
         if unrecovered > 0 {
             note.push(format!("{unrecovered} client(s) whose route was never restored before the end: RTO not recovered"));
         }
         if restored.is_none() {
             note.push("no region was accepting writes again before the end".to_string());
+        }
+        if unresolved {
+            note.push("split brain unresolved at the end of the run: a deposed primary still accepts writes for the same data".to_string());
+        }
+        if reconciled && orphaned > 0 {
+            if surviving == 0 {
+                note.push(format!("reconcile kept none of the {orphaned} acknowledged orphaned writes (each lost a last-writer-wins comparison): the same final state as a discard"));
+            } else {
+                note.push(format!(
+                    "reconcile kept {surviving} of the {orphaned} acknowledged orphaned writes"
+                ));
+            }
         }
         out.push(Incident {
             rto_breakdown: rto.breakdown,
@@ -119,11 +148,11 @@ fn incidents(rec: &mut Recorder, f: &Facts) -> (Vec<Incident>, Vec<Option<usize>
             affected_clients: rto.affected,
             unrecovered_clients: unrecovered,
             silent_clients: rto.silent,
-            split_brain_us: 0,
-            split_brain_writes: 0,
-            split_brain_unresolved: false,
-            orphaned_writes: 0,
-            orphans_surviving: 0,
+            split_brain_us,
+            split_brain_writes,
+            split_brain_unresolved: unresolved,
+            orphaned_writes: orphaned,
+            orphans_surviving: surviving,
             note: (!note.is_empty()).then(|| note.join("; ")),
             estimates: f.estimates.get(i).cloned().unwrap_or_default(),
             timeline: std::mem::take(&mut timeline[i]),
@@ -169,6 +198,70 @@ fn incidents(rec: &mut Recorder, f: &Facts) -> (Vec<Incident>, Vec<Option<usize>
     }
     let owner = owner.iter().map(|o| o.or(Some(n))).collect();
     (out, owner)
+}
+
+/// A probe dates a change to the first probe at or after it: the typed
+/// event in the probe interval before `at` that `pick` accepts gives the
+/// exact instant (else the probe's).
+fn exact(at: u64, timeline: &[TimelineEntry], pick: impl Fn(&TimelineEntry) -> bool) -> u64 {
+    timeline
+        .iter()
+        .filter(|e| e.at_us <= at && e.at_us + super::PROBE_US > at && pick(e))
+        .map(|e| e.at_us)
+        .last()
+        .unwrap_or(at)
+}
+
+/// metrics.md `service_restored`: from the incident start until every client
+/// region again reached a region accepting its writes (for a partition, the
+/// side cut off from the writer had a writer again: promotion or heal); 0
+/// when none was ever without one, `None` when one still was at the end.
+fn service_restored(
+    rec: &Recorder,
+    i: usize,
+    start: u64,
+    timeline: &[TimelineEntry],
+) -> Option<u64> {
+    match rec
+        .restore
+        .service
+        .get(i)
+        .copied()
+        .unwrap_or((false, Some(start)))
+    {
+        (false, _) => Some(0),
+        (true, None) => None,
+        (true, Some(since)) => {
+            let at = exact(since, timeline, |e| {
+                e.event.is_takeover() || e.kind == super::Kind::Recovery
+            });
+            Some(at.max(start) - start)
+        }
+    }
+}
+
+/// How long two writers accepted writes for the same data in incident `i`,
+/// and whether that was still so at the end of the run.
+fn split_brain(rec: &Recorder, i: usize, end: u64, timeline: &[TimelineEntry]) -> (u64, bool) {
+    let Some(list) = rec.restore.split_brain.get(i) else {
+        return (0, false);
+    };
+    let mut total = 0;
+    let mut open = false;
+    for &(from, to) in list {
+        let from = exact(from, timeline, |e| e.event.is_takeover());
+        let to = match to {
+            Some(t) => exact(t, timeline, |e| {
+                matches!(e.event, super::Happening::Rejoined { .. }) || e.kind == super::Kind::Fault
+            }),
+            None => {
+                open = i + 1 == rec.windows.len();
+                end
+            }
+        };
+        total += to.saturating_sub(from);
+    }
+    (total, open)
 }
 
 /// The recorder's timeline in time order (ties keep the order noted).

@@ -58,6 +58,11 @@ pub struct Recorder {
     pub restore: Restoration,
     /// `[workload] slow_request`: a success slower than this is impaired.
     pub slow_request_us: Option<u64>,
+    /// Commit times of acknowledged writes a deposed writer accepted.
+    pub split_brain_writes: Vec<u64>,
+    /// Orphans set aside: (failover time, acknowledged orphans, of which in
+    /// the final state).
+    pub orphans: Vec<(u64, u64, u64)>,
     /// Per region: meetings of concurrent versions of a key.
     pub conflicts: Vec<u64>,
     pub lww_discarded: u64,
@@ -87,6 +92,8 @@ impl Recorder {
             rto: RtoTracker::new(clients, windows.len()),
             restore: Restoration::new(clients, windows.iter().map(|w| w.start_us).collect()),
             slow_request_us: None,
+            split_brain_writes: Vec::new(),
+            orphans: Vec::new(),
             windows,
             latency: Histogram::default(),
             lag: vec![Histogram::default(); regions],
@@ -265,6 +272,19 @@ impl Recorder {
     /// (it may still succeed on a later attempt).
     pub fn attempt_failed(&mut self, client: u32, at_us: u64) {
         self.restore.attempt_failed(client, at_us);
+    }
+
+    /// A deposed writer acknowledged a write committed at `at_us`.
+    pub fn split_brain_write(&mut self, at_us: u64) {
+        self.split_brain_writes.push(at_us);
+    }
+
+    /// The history of a region set aside at the failover of `fork_us` held
+    /// `acked` acknowledged writes; `surviving` of them are in the final state.
+    pub fn orphans_set_aside(&mut self, fork_us: u64, acked: u64, surviving: u64) {
+        if acked > 0 {
+            self.orphans.push((fork_us, acked, surviving));
+        }
     }
 
     pub fn writer_lost(&mut self, at_us: u64) {

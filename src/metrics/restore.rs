@@ -138,6 +138,20 @@ pub struct Restoration {
     /// per pair (a * n + b: not cut either way).
     pub buf_regions: Vec<RegionProbe>,
     pub buf_legs: Vec<bool>,
+    /// Scratch: regions accepting writes as the writer of the same data now
+    /// (a deposed primary that still takes writes counts).
+    pub buf_writers: u8,
+    /// Every client region has a region accepting its writes it can reach.
+    served: Run,
+    /// Two or more writers for the same data.
+    split: Run,
+    /// Per incident: (a probe found a client region without a writer,
+    /// served since, as of the window end).
+    pub service: Vec<(bool, Option<u64>)>,
+    /// Per incident: the split-brain periods [from, to) seen by the probes
+    /// (`to` = `None`: still open at the end of the run).
+    pub split_brain: Vec<Vec<(u64, Option<u64>)>>,
+    gap_seen: bool,
     /// Per incident: every client's route at the end of its window.
     at_end: Vec<Vec<RouteAtEnd>>,
     open: Vec<Open>,
@@ -168,6 +182,12 @@ impl Restoration {
             legs: Vec::new(),
             buf_regions: Vec::new(),
             buf_legs: Vec::new(),
+            buf_writers: 0,
+            served: Run::default(),
+            split: Run::default(),
+            service: vec![(false, None); n],
+            split_brain: vec![Vec::new(); n],
+            gap_seen: false,
             at_end: vec![Vec::new(); n],
             open: vec![Open::default(); clients],
             affected: vec![Vec::new(); n],
@@ -205,6 +225,27 @@ impl Restoration {
         }
         for (i, &ok) in self.buf_legs.iter().enumerate() {
             self.legs[i].set(ok, tau, first);
+        }
+        // Every client region reaches a region that accepts its writes.
+        let regions = &self.buf_regions;
+        let legs = &self.buf_legs;
+        let served = self.client_region.iter().all(|&from| {
+            let from = from as usize;
+            (0..n).any(|r| regions[r].accepts && (r == from || legs[from * n + r]))
+        });
+        self.served.set(served, tau, first);
+        self.gap_seen |= !served;
+        let split = self.buf_writers >= 2;
+        let was = self.split.value && !first;
+        self.split.set(split, tau, first);
+        if let Some(list) = self.split_brain.get_mut(self.window) {
+            if split && !was {
+                list.push((tau, None));
+            } else if !split && was {
+                if let Some(last) = list.last_mut() {
+                    last.1 = Some(tau);
+                }
+            }
         }
         let buf = std::mem::take(&mut self.buf);
         for (r, p) in self.routes.iter_mut().zip(&buf) {
@@ -261,6 +302,25 @@ impl Restoration {
             .collect();
         if let Some(slot) = self.at_end.get_mut(self.window) {
             *slot = snap;
+        }
+        if let Some(slot) = self.service.get_mut(self.window) {
+            *slot = (
+                self.gap_seen,
+                self.served.value.then_some(self.served.since),
+            );
+        }
+        self.gap_seen = false;
+        // A split brain still open carries over into the next window.
+        let open = self
+            .split_brain
+            .get(self.window)
+            .and_then(|l| l.last())
+            .is_some_and(|p| p.1.is_none());
+        if let (true, Some(&next)) = (open, self.starts.get(self.window + 1)) {
+            if let Some(last) = self.split_brain[self.window].last_mut() {
+                last.1 = Some(next);
+            }
+            self.split_brain[self.window + 1].push((next, None));
         }
         self.window += 1;
     }

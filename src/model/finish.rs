@@ -88,6 +88,10 @@ impl World<'_> {
         (divergent == 0, divergent)
     }
 
+    /// Closed forms for the mechanisms present only (issue 12 item 7): the
+    /// detection window where a verdict acts (a promotion, DNS answers), the
+    /// TTL bound for DNS, convergence for anycast, timeout + backoff + round
+    /// trip for a client library; bounds include the request's round trip.
     fn estimates(&self) -> Vec<Estimate> {
         let Some(f) = &self.s.failover else {
             return Vec::new();
@@ -100,25 +104,78 @@ impl World<'_> {
         );
         let lo = (th - 1) * (i + to) + to;
         let hi = th * (i + to) + to;
-        let mut v = vec![
-            Estimate {
+        let single = self.multi.is_none() && self.home.is_none();
+        let dns = f.routing.dns();
+        // A verdict acts when it promotes (single-primary, home-region) or
+        // changes DNS answers; multi-primary behind anycast or a client
+        // library has checks that move nothing.
+        let verdict_acts = single || self.home.is_some() || dns.is_some();
+        let mut v = Vec::new();
+        if verdict_acts {
+            v.push(Estimate {
                 what: Bound::DetectionLow,
                 value_us: lo,
-            },
-            Estimate {
+            });
+            v.push(Estimate {
                 what: Bound::DetectionHigh,
                 value_us: hi,
-            },
-        ];
-        // The TTL bound only where resolvers route clients.
-        if let Some(dns) = f.routing.dns() {
+            });
+        }
+        // One request's round trip from the clients farthest from where they
+        // write, at median latency (access both ways, links, commit).
+        let access = self.s.workload.client_access_latency_us;
+        let longest_link = self
+            .s
+            .links
+            .iter()
+            .map(|l| Sampler::median(&l.latency))
+            .max()
+            .unwrap_or(0);
+        let commit = self
+            .s
+            .regions
+            .iter()
+            .map(|r| r.commit_latency_us)
+            .max()
+            .unwrap_or(0);
+        let round_trip = 2 * (access + longest_link) + commit;
+        if let Some(dns) = dns {
+            let waiting = if single {
+                (dns.propagation_us + dns.ttl_us).max(f.promotion_delay_us)
+            } else {
+                dns.propagation_us + dns.ttl_us
+            };
             v.push(Estimate {
                 what: Bound::DnsRtoHigh,
-                value_us: hi + (dns.propagation_us + dns.ttl_us).max(f.promotion_delay_us),
+                value_us: hi + waiting + round_trip,
+            });
+        }
+        if let Some(a) = self.router.anycast() {
+            let c = a.convergence_us.iter().copied().max().unwrap_or(0);
+            let value_us = if single {
+                c.max(hi + f.promotion_delay_us) + round_trip
+            } else {
+                c + round_trip
+            };
+            v.push(Estimate {
+                what: Bound::AnycastRto,
+                value_us,
+            });
+        }
+        if let Some(cs) = self.router.client_side() {
+            let library = self.s.workload.request_timeout_us + cs.backoff_cap(1) + round_trip;
+            let value_us = if single {
+                library.max(hi + f.promotion_delay_us + round_trip)
+            } else {
+                library
+            };
+            v.push(Estimate {
+                what: Bound::ClientSideRto,
+                value_us,
             });
         }
         let p = self.s.replication.primary.unwrap_or(0);
-        if let Some(&r) = self.s.replication.replicas.first() {
+        if let (true, Some(&r)) = (single, self.s.replication.replicas.first()) {
             if let Some(l) = self.s.link_between(p, r) {
                 v.push(Estimate {
                     what: Bound::AsyncRpo {

@@ -176,6 +176,8 @@ impl World<'_> {
                 && self.reply_to(t, req, dst, true, Some(attempt), q)
             {
                 self.note_ack(t, req, key, t, t);
+                // Split brain: a deposed primary acknowledged a write.
+                self.rec.split_brain_write(t);
             }
         } else {
             // A replica refuses the write: the client gets an error.

@@ -67,6 +67,22 @@ impl World<'_> {
         r == self.primary || (self.zombie.region == Some(r) && self.acks.zombie_acks())
     }
 
+    /// How many regions accept writes as the writer of the same data now:
+    /// the primary and a deposed primary that is up and has not stepped down
+    /// (single-primary; multi-primary regions are writers by design and
+    /// home-region refuses a moved key at once).
+    fn writers_now(&self, tau: u64) -> u8 {
+        if self.multi.is_some() || self.home.is_some() {
+            return u8::from(self.members.iter().any(|&r| self.plan.region_up_at(r, tau)));
+        }
+        let primary = u8::from(self.plan.region_up_at(self.primary, tau));
+        let zombie = self
+            .zombie
+            .region
+            .is_some_and(|z| z != self.primary && self.plan.region_up_at(z, tau));
+        primary + u8::from(zombie)
+    }
+
     /// Home-region: the regions that are the home of some key (bit mask),
     /// recomputed only when keys may have moved (the timeline grew).
     fn homes_mask(&mut self) -> u64 {
@@ -136,6 +152,7 @@ impl World<'_> {
             .collect();
         self.rec.restore.buf_regions = regions;
         self.rec.restore.buf_legs = legs;
+        self.rec.restore.buf_writers = self.writers_now(tau);
         self.rec.restore.probe(tau);
     }
 }

@@ -254,6 +254,14 @@ impl ClientSide {
         }
     }
 
+    /// The longest wait before retry `n` (without jitter's luck).
+    pub fn backoff_cap(&self, n: u32) -> u64 {
+        let b = &self.backoff;
+        b.base_us
+            .saturating_mul(1u64 << (n.saturating_sub(1)).min(40))
+            .min(b.cap_us)
+    }
+
     /// The longest a request can take: every attempt timing out, maximal waits.
     pub fn max_span(&self, timeout_us: u64) -> u64 {
         let a = u64::from(self.max_attempts);
