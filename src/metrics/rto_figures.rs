@@ -109,11 +109,11 @@ fn rank(sorted: &[Option<u64>], pct: u32) -> Option<u64> {
 
 /// The typed event at or just before `at` (within one probe interval, since
 /// probes date a change to the first probe after it) that `pick` accepts.
-fn event_near<'a>(
-    timeline: &'a [TimelineEntry],
+fn event_near(
+    timeline: &[TimelineEntry],
     at: u64,
     pick: impl Fn(&TimelineEntry) -> bool,
-) -> Option<&'a TimelineEntry> {
+) -> Option<&TimelineEntry> {
     timeline
         .iter()
         .filter(|e| e.at_us <= at && e.at_us + PROBE_US > at && pick(e))
