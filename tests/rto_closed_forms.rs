@@ -296,3 +296,68 @@ fn observed_rto_sits_beside_the_rto_with_the_request_gap() {
     let m = &r.report.metrics;
     assert_eq!(m.rto_observed_us, Some(obs));
 }
+
+/// Issue item 6: a partition cuts the primary a (with its clients) off from
+/// b and the checker c; b is promoted; without fencing a keeps accepting
+/// writes to the end. service_restored is when b's side had a writer again
+/// (the promotion: verdict + promotion delay), the split brain lasts from
+/// the promotion to the end and is reported unresolved, a's acknowledged
+/// writes there are split-brain writes, and its history set aside holds the
+/// orphans (none survive a discard). `split_brain` is a budget key.
+#[test]
+fn partition_split_brain_orphans_and_service_restored() {
+    let extra = r#"
+[workload]
+writes_per_sec = 500
+keys = 1000
+[[workload.clients]]
+region = "a"
+share = 0.5
+count = 50
+[[workload.clients]]
+region = "b"
+share = 0.5
+count = 50
+[failover]
+promotion_delay = "10s"
+[failover.health_check]
+interval = "5s"
+failure_threshold = 2
+timeout = "1s"
+checkers = ["c"]
+[failover.dns]
+ttl = "60s"
+[[faults]]
+kind = "partition"
+sides = [["a"], ["b", "c"]]
+at = "60s"
+duration = "60s"
+[budgets]
+split_brain = "0s"
+"#;
+    let r = run(&two_plus_checker("38ms", extra), 3);
+    let m = &r.report.metrics;
+    let inc = &r.report.incidents[0];
+    let verdict = first_at(&r, unhealthy("a")).expect("a declared unhealthy");
+    let promoted = first_at(&r, Happening::is_takeover).expect("b promoted");
+    assert_eq!(promoted, verdict + 10_000_000);
+    assert_eq!(inc.service_restored_us, Some(promoted - 60_000_000));
+    let end = r.report.duration_us + r.report.drain_us;
+    assert_eq!(m.split_brain_us, end - promoted, "a never steps down");
+    assert!(inc.split_brain_unresolved);
+    assert!(inc
+        .note
+        .as_deref()
+        .unwrap_or("")
+        .contains("split brain unresolved"));
+    assert!(m.split_brain_writes > 0);
+    assert!(m.orphaned_writes >= m.split_brain_writes);
+    assert_eq!(m.orphans_surviving, 0);
+    let b = r
+        .report
+        .budgets
+        .iter()
+        .find(|b| b.metric == "split_brain")
+        .expect("budget");
+    assert!(!b.ok);
+}

@@ -41,6 +41,8 @@ struct RouteRuns {
     route_since: u64,
     /// Since when the route has been ok (`None`: not ok now).
     ok_since: Option<u64>,
+    /// The route as it stood when it last became ok (what restored it).
+    at_ok: RouteAtEnd,
 }
 
 /// A yes/no property of the world and since when it has had its value.
@@ -66,7 +68,8 @@ pub struct RegionProbe {
     pub accepts: bool,
 }
 
-/// A client's route as of the end of an incident's window.
+/// A client's route as of the end of an incident's window: since when it has
+/// been ok, and the route as it stood when it became ok then.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RouteAtEnd {
     /// Since when it has been ok without a break (`None`: not ok at the end).
@@ -248,16 +251,20 @@ impl Restoration {
             }
         }
         let buf = std::mem::take(&mut self.buf);
-        for (r, p) in self.routes.iter_mut().zip(&buf) {
+        for (c, p) in buf.iter().enumerate() {
+            let r = &mut self.routes[c];
             if first || (r.last.via, r.last.dst) != (p.via, p.dst) {
                 r.route_since = tau;
             }
+            r.last = *p;
             if !p.ok() {
                 r.ok_since = None;
             } else if r.ok_since.is_none() {
                 r.ok_since = Some(tau);
+                let r = *r;
+                let from = self.client_region.get(c).copied().unwrap_or(0);
+                self.routes[c].at_ok = self.route_now(from, &r);
             }
-            r.last = *p;
         }
         self.probes += buf.len() as u64;
         self.buf = buf;
@@ -271,33 +278,38 @@ impl Restoration {
         self.next = next;
     }
 
-    /// Keeps every client's route as the current window ends.
-    fn close_window(&mut self) {
+    /// A client's route and since when each part of it has held, now.
+    fn route_now(&self, from: u8, r: &RouteRuns) -> RouteAtEnd {
         let n = self.up.len();
         let since = |run: Option<&Run>| run.map_or(0, |r| r.since);
+        let (from, via, dst) = (from as usize, r.last.via as usize, r.last.dst as usize);
+        let path_since = [
+            since(self.up.get(via)),
+            since(self.up.get(dst)),
+            since(self.legs.get(from * n + via)),
+            since(self.legs.get(via * n + dst)),
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(0);
+        RouteAtEnd {
+            ok_since: r.ok_since,
+            route_since: r.route_since,
+            path_since,
+            accepts_since: since(self.accepting.get(dst)),
+            via: r.last.via,
+            dst: r.last.dst,
+        }
+    }
+
+    /// Keeps every client's route as the current window ends.
+    fn close_window(&mut self) {
         let snap = self
             .routes
             .iter()
-            .zip(&self.client_region)
-            .map(|(r, &from)| {
-                let (from, via, dst) = (from as usize, r.last.via as usize, r.last.dst as usize);
-                let path_since = [
-                    since(self.up.get(via)),
-                    since(self.up.get(dst)),
-                    since(self.legs.get(from * n + via)),
-                    since(self.legs.get(via * n + dst)),
-                ]
-                .into_iter()
-                .max()
-                .unwrap_or(0);
-                RouteAtEnd {
-                    ok_since: r.ok_since,
-                    route_since: r.route_since,
-                    path_since,
-                    accepts_since: since(self.accepting.get(dst)),
-                    via: r.last.via,
-                    dst: r.last.dst,
-                }
+            .map(|r| RouteAtEnd {
+                ok_since: r.ok_since,
+                ..r.at_ok
             })
             .collect();
         if let Some(slot) = self.at_end.get_mut(self.window) {
@@ -422,5 +434,78 @@ impl Restoration {
     /// The run's end: probe rounds up to and including `end` are still due.
     pub fn end_due(&self, end: u64) -> Option<u64> {
         (self.next <= end).then_some(self.next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One region pair (0 and 1), clients located in 0; `ok[c]`: the route
+    /// of client c leads to 1 and is usable.
+    fn round(t: &mut Restoration, tau: u64, ok: &[bool]) {
+        t.buf_regions = vec![
+            RegionProbe {
+                up: false,
+                accepts: false,
+            },
+            RegionProbe {
+                up: true,
+                accepts: ok.iter().any(|&o| o),
+            },
+        ];
+        t.buf_legs = vec![true; 4];
+        t.buf = ok
+            .iter()
+            .map(|&ok| RouteProbe {
+                via: if ok { 1 } else { 0 },
+                dst: if ok { 1 } else { 0 },
+                path: ok,
+                accepts: ok,
+            })
+            .collect();
+        t.probe(tau);
+    }
+
+    #[test]
+    fn restoration_is_the_route_not_the_next_write() {
+        let mut t = Restoration::new(3, vec![1_000_000]);
+        t.client_region = vec![0; 3];
+        // Client 0 impaired at 1.0 s, route fixed at 1.3 s, never writes again.
+        // Client 1 impaired, route never fixed. Client 2 impaired at 1.2 s
+        // and again (slow) at 1.5 s after its route was fixed at 1.1 s.
+        t.settled(0, 1_000_000, 1_000_100, true, None);
+        t.settled(1, 1_000_000, 1_000_100, true, None);
+        t.settled(2, 1_200_000, 1_200_100, true, None);
+        t.settled(2, 1_500_000, 1_900_000, true, Some(1_900_000));
+        t.settled(2, 1_600_000, 1_600_050, false, Some(1_600_050));
+        let mut tau = 1_000_000;
+        while t.end_due(2_000_000).is_some() {
+            let ok = [tau >= 1_300_000, false, tau >= 1_100_000];
+            round(&mut t, tau, &ok);
+            tau += PROBE_US;
+        }
+        t.finish();
+        let a = &t.affected[0];
+        assert_eq!(a.len(), 3);
+        assert_eq!(a[0].restored(1_000_000), Some(1_300_000));
+        assert_eq!(a[0].observed, None, "silent, yet restored");
+        assert_eq!(a[1].restored(1_000_000), None, "never fixed");
+        assert_eq!(a[2].restored(1_000_000), Some(1_500_001));
+        assert_eq!(a[2].observed, Some(1_600_050));
+        assert_eq!(a[2].route.route_since, 1_100_000);
+    }
+
+    #[test]
+    fn split_brain_and_service_periods() {
+        let mut t = Restoration::new(1, vec![0]);
+        t.client_region = vec![0];
+        for (tau, writers, ok) in [(0, 1, false), (100_000, 2, true), (200_000, 2, true)] {
+            t.buf_writers = writers;
+            round(&mut t, tau, &[ok]);
+        }
+        t.finish();
+        assert_eq!(t.split_brain[0], vec![(100_000, None)]);
+        assert_eq!(t.service[0], (true, Some(100_000)));
     }
 }
