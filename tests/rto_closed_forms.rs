@@ -361,3 +361,31 @@ split_brain = "0s"
         .expect("budget");
     assert!(!b.ok);
 }
+
+/// `[workload] slow_request`: a success slower than it is impaired. After
+/// failing over to b, a's clients pay a 85 ms round trip: with
+/// `slow_request = "50ms"` every write stays impaired, so the RTO runs to
+/// their last write (duration 3 m: 120 s after the 60 s fault, within a
+/// write gap); with "200ms" the failover is the RTO, as without it.
+/// Out-of-range values are refused.
+#[test]
+fn slow_requests_are_impaired() {
+    let with = |slow: &str| {
+        two_primaries(1000, 20, "2s", CLIENT_SIDE).replace(
+            "request_timeout = \"2s\"",
+            &format!("request_timeout = \"2s\"\nslow_request = \"{slow}\""),
+        )
+    };
+    let r = run(&with("50ms"), 1);
+    let rto = r.report.incidents[0].rto_us.unwrap();
+    assert!((119_000_000..=120_000_000).contains(&rto), "rto {rto}");
+    let r = run(&with("200ms"), 1);
+    let base = run(&two_primaries(1000, 20, "2s", CLIENT_SIDE), 1);
+    assert_eq!(r.report.metrics.rto_us, base.report.metrics.rto_us);
+    for bad in ["0s", "3s"] {
+        let toml = with(bad);
+        let e = regionsim::scenario::parse_str(&toml, "t.toml", regionsim::scenario::Format::Toml)
+            .expect_err("refused");
+        assert!(e.to_string().contains("slow_request"), "{e}");
+    }
+}

@@ -156,7 +156,10 @@ fn incident(out: &mut String, n: usize, inc: &Incident) {
     line!(out);
     let phases = breakdown_rows(inc);
     if !phases.is_empty() {
-        line!(out, "Where the RTO went (measured, consecutive phases):");
+        line!(
+            out,
+            "Where the RTO went (the slowest client's critical path, measured):"
+        );
         line!(out);
         line!(out, "| Phase | From (s) | To (s) | Duration |");
         line!(out, "|---|---:|---:|---:|");
