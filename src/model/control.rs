@@ -89,7 +89,13 @@ impl World<'_> {
         };
         let change = h.record(target, slot, ok);
         let checker = h.checker_region(target, slot);
-        if !ok {
+        // Verdicts go to the timeline only where something acts on them (a
+        // promotion, a move of homes, DNS answers): multi-primary behind
+        // anycast or a client library has checks that move nothing.
+        let acts = self.multi.is_none()
+            || self.home.is_some()
+            || matches!(self.router, super::routing::Router::Dns(_));
+        if !ok && acts {
             if let Some(i) = self.rec.incident_at(t) {
                 if self.first_fail_noted[target] != i + 1 {
                     self.first_fail_noted[target] = i + 1;
@@ -106,7 +112,9 @@ impl World<'_> {
                 region: self.name(target).into(),
                 healthy: !unhealthy,
             };
-            self.rec.note(t, Some(target), what);
+            if acts {
+                self.rec.note(t, Some(target), what);
+            }
             self.evaluate(t, q);
         }
         q.push(
