@@ -76,7 +76,7 @@ fn every_chart_is_svg_with_title_axes_legend_and_data() {
                 "time since the incident started (s)",
                 "#1 detection",
                 "#1 RTO total",
-                "routing convergence",
+                "routing",
             ],
         ),
     ];
@@ -221,7 +221,7 @@ fn html_is_self_contained_with_charts_inline() {
         "(lag.svg)",
         "(latency.svg)",
         "(rto.svg)",
-        "| Detection (health checks) |",
+        "| Detection: until health checks",
         "[report.html](report.html)",
     ] {
         assert!(md.contains(s), "summary.md lacks {s}");

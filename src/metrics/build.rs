@@ -35,12 +35,8 @@ pub struct Facts {
     pub budgets: Vec<Budget>,
     /// The workload has reads: report them.
     pub reads: bool,
-}
-
-/// Nearest-rank percentile over recovery durations; `None` = never recovered
-/// (sorted last), so a rank that lands on one is unbounded; 0 when empty.
-fn rank(sorted: &[Option<u64>], pct: u32) -> Option<u64> {
-    super::percentile::percentile_of(sorted, pct).unwrap_or(Some(0))
+    /// How clients route (names the RTO breakdown's phases).
+    pub routing: super::RoutingKind,
 }
 
 fn rpo(losses: &[&Loss], start: u64) -> u64 {
@@ -85,40 +81,78 @@ fn incidents(rec: &mut Recorder, f: &Facts) -> (Vec<Incident>, Vec<Option<usize>
             .filter(|(_, o)| **o == Some(i))
             .map(|(l, _)| l)
             .collect();
-        let mut rtos: Vec<Option<u64>> = rec.rto.per_incident[i]
+        let rto = super::rto_figures::figures(
+            w.start_us,
+            &rec.restore.affected[i],
+            &rec.restore.mean_gap_us,
+            &timeline[i],
+            f.routing,
+        );
+        let unrecovered = rto.unrecovered;
+        let restored = service_restored(rec, i, w.start_us, &timeline[i]);
+        let run_end = f.duration_us + f.drain_us;
+        let (split_brain_us, unresolved) = split_brain(rec, i, run_end, &timeline[i]);
+        let in_incident = |t: u64| rec.incident_at(t) == Some(i);
+        let split_brain_writes = rec
+            .split_brain_writes
             .iter()
-            .map(|r| r.map(|at| at.saturating_sub(w.start_us)))
-            .collect();
-        rtos.sort_by_key(|r| r.unwrap_or(u64::MAX));
-        rtos.sort_by_key(|r| r.is_none());
-        let unrecovered = rtos.iter().filter(|r| r.is_none()).count() as u64;
-        let next_start = rec.windows.get(i + 1).map_or(u64::MAX, |x| x.start_us);
-        let gaps = rec
-            .writer_gaps
+            .filter(|&&t| in_incident(t))
+            .count() as u64;
+        let (orphaned, surviving) = rec
+            .orphans
             .iter()
-            .filter(|g| g.0 >= w.start_us && g.0 < next_start);
-        let restored = worst(gaps.map(|g| g.1.map(|to| to - w.start_us)));
+            .filter(|o| in_incident(o.0))
+            .fold((0, 0), |a, o| (a.0 + o.1, a.1 + o.2));
+        let reconciled = timeline[i].iter().any(|e| {
+            matches!(
+                e.event,
+                super::Happening::Rejoined {
+                    outcome: super::RejoinOutcome::Reconciled { .. },
+                    ..
+                }
+            )
+        });
         let mut note = Vec::new();
         if unrecovered > 0 {
-            note.push(format!("{unrecovered} client(s) never had a successful write again before the end: RTO not recovered"));
+            note.push(format!("{unrecovered} client(s) whose route was never restored before the end: RTO not recovered"));
         }
         if restored.is_none() {
             note.push("no region was accepting writes again before the end".to_string());
         }
-        let rto_us = rtos.last().copied().unwrap_or(Some(0));
+        if unresolved {
+            note.push("split brain unresolved at the end of the run: a deposed primary still accepts writes for the same data".to_string());
+        }
+        if reconciled && orphaned > 0 {
+            if surviving == 0 {
+                note.push(format!("reconcile kept none of the {orphaned} acknowledged orphaned writes (each lost a last-writer-wins comparison): the same final state as a discard"));
+            } else {
+                note.push(format!(
+                    "reconcile kept {surviving} of the {orphaned} acknowledged orphaned writes"
+                ));
+            }
+        }
         out.push(Incident {
-            rto_breakdown: rto_us.map(|r| breakdown(w.start_us, r, &timeline[i])),
+            rto_breakdown: rto.breakdown,
+            rto_path: rto.path,
             start_us: w.start_us,
             end_us: (w.end_us != u64::MAX).then_some(w.end_us),
             cause: w.cause.clone(),
             rpo_us: rpo(&losses, w.start_us),
-            rto_us,
-            rto_p50_us: rank(&rtos, 50),
-            rto_p99_us: rank(&rtos, 99),
+            rto_us: rto.rto_us,
+            rto_p50_us: rto.p50_us,
+            rto_p99_us: rto.p99_us,
+            rto_observed_us: rto.observed_us,
+            mean_request_gap_us: rto.mean_gap_us,
             service_restored_us: restored,
             lost_writes: losses.len() as u64,
-            affected_clients: rtos.len() as u64,
+            affected_clients: rto.affected,
             unrecovered_clients: unrecovered,
+            silent_clients: rto.silent,
+            split_brain_us,
+            split_brain_writes,
+            split_brain_unresolved: unresolved,
+            orphaned_writes: orphaned,
+            orphans_surviving: surviving,
             note: (!note.is_empty()).then(|| note.join("; ")),
             estimates: f.estimates.get(i).cloned().unwrap_or_default(),
             timeline: std::mem::take(&mut timeline[i]),
@@ -140,12 +174,21 @@ fn incidents(rec: &mut Recorder, f: &Facts) -> (Vec<Incident>, Vec<Option<usize>
             rpo_us: rpo(&stray, start),
             rto_us: None,
             rto_breakdown: None,
+            rto_path: Vec::new(),
             rto_p50_us: None,
             rto_p99_us: None,
+            rto_observed_us: None,
+            mean_request_gap_us: 0,
             service_restored_us: None,
             lost_writes: stray.len() as u64,
             affected_clients: 0,
             unrecovered_clients: 0,
+            silent_clients: 0,
+            split_brain_us: 0,
+            split_brain_writes: 0,
+            split_brain_unresolved: false,
+            orphaned_writes: 0,
+            orphans_surviving: 0,
             note: Some(
                 "client recovery is only tracked inside outage and partition windows".into(),
             ),
@@ -155,6 +198,70 @@ fn incidents(rec: &mut Recorder, f: &Facts) -> (Vec<Incident>, Vec<Option<usize>
     }
     let owner = owner.iter().map(|o| o.or(Some(n))).collect();
     (out, owner)
+}
+
+/// A probe dates a change to the first probe at or after it: the typed
+/// event in the probe interval before `at` that `pick` accepts gives the
+/// exact instant (else the probe's).
+fn exact(at: u64, timeline: &[TimelineEntry], pick: impl Fn(&TimelineEntry) -> bool) -> u64 {
+    timeline
+        .iter()
+        .filter(|e| e.at_us <= at && e.at_us + super::PROBE_US > at && pick(e))
+        .map(|e| e.at_us)
+        .last()
+        .unwrap_or(at)
+}
+
+/// metrics.md `service_restored`: from the incident start until every client
+/// region again reached a region accepting its writes (for a partition, the
+/// side cut off from the writer had a writer again: promotion or heal); 0
+/// when none was ever without one, `None` when one still was at the end.
+fn service_restored(
+    rec: &Recorder,
+    i: usize,
+    start: u64,
+    timeline: &[TimelineEntry],
+) -> Option<u64> {
+    match rec
+        .restore
+        .service
+        .get(i)
+        .copied()
+        .unwrap_or((false, Some(start)))
+    {
+        (false, _) => Some(0),
+        (true, None) => None,
+        (true, Some(since)) => {
+            let at = exact(since, timeline, |e| {
+                e.event.is_takeover() || e.kind == super::Kind::Recovery
+            });
+            Some(at.max(start) - start)
+        }
+    }
+}
+
+/// How long two writers accepted writes for the same data in incident `i`,
+/// and whether that was still so at the end of the run.
+fn split_brain(rec: &Recorder, i: usize, end: u64, timeline: &[TimelineEntry]) -> (u64, bool) {
+    let Some(list) = rec.restore.split_brain.get(i) else {
+        return (0, false);
+    };
+    let mut total = 0;
+    let mut open = false;
+    for &(from, to) in list {
+        let from = exact(from, timeline, |e| e.event.is_takeover());
+        let to = match to {
+            Some(t) => exact(t, timeline, |e| {
+                matches!(e.event, super::Happening::Rejoined { .. }) || e.kind == super::Kind::Fault
+            }),
+            None => {
+                open = i + 1 == rec.windows.len();
+                end
+            }
+        };
+        total += to.saturating_sub(from);
+    }
+    (total, open)
 }
 
 /// The recorder's timeline in time order (ties keep the order noted).
@@ -169,40 +276,6 @@ fn rec_timeline(rec: &Recorder, f: &Facts) -> Vec<TimelineEntry> {
         .collect();
     v.sort_by_key(|e| e.at_us);
     v
-}
-
-/// Splits an RTO into detection, promotion, routing and the client tail, from
-/// the incident's typed timeline. Phases are consecutive and sum to `rto`.
-fn breakdown(start: u64, rto: u64, timeline: &[TimelineEntry]) -> RtoBreakdown {
-    let end = start + rto;
-    let clamp = |t: u64| t.clamp(start, end);
-    // Detection counts only when the health decision drove the recovery (a
-    // failover decision or a DNS change at that moment, before the end).
-    let acted_on = |t: u64| {
-        timeline
-            .iter()
-            .any(|e| e.at_us == t && e.event.acts_on_verdict())
-    };
-    let detected = timeline
-        .iter()
-        .find(|e| e.event.is_unhealthy_verdict() && e.at_us <= end && acted_on(e.at_us))
-        .map_or(start, |e| clamp(e.at_us));
-    let promoted = timeline
-        .iter()
-        .find(|e| e.event.is_takeover())
-        .map_or(detected, |e| clamp(e.at_us.max(detected)));
-    let routed = timeline
-        .iter()
-        .filter(|e| e.event.moves_clients() && e.at_us <= end)
-        .map(|e| e.at_us)
-        .max()
-        .map_or(promoted, |t| clamp(t.max(promoted)));
-    RtoBreakdown {
-        detection_us: detected - start,
-        promotion_us: promoted - detected,
-        routing_us: routed - promoted,
-        client_tail_us: end - routed,
-    }
 }
 
 fn read_metrics(rec: &Recorder) -> ReadMetrics {
@@ -281,7 +354,16 @@ pub fn build(mut rec: Recorder, f: Facts) -> RunResult {
         rto_us: worst(incidents.iter().map(|i| i.rto_us)),
         rto_p50_us: worst(incidents.iter().map(|i| i.rto_p50_us)),
         rto_p99_us: worst(incidents.iter().map(|i| i.rto_p99_us)),
+        rto_observed_us: worst(incidents.iter().map(|i| i.rto_observed_us)),
         service_restored_us: worst(incidents.iter().map(|i| i.service_restored_us)),
+        split_brain_us: incidents
+            .iter()
+            .map(|i| i.split_brain_us)
+            .max()
+            .unwrap_or(0),
+        split_brain_writes: incidents.iter().map(|i| i.split_brain_writes).sum(),
+        orphaned_writes: incidents.iter().map(|i| i.orphaned_writes).sum(),
+        orphans_surviving: incidents.iter().map(|i| i.orphans_surviving).sum(),
         lost_writes: rec.losses.len() as u64,
         conflicts: rec.conflicts.iter().sum(),
         conflicts_by_region: rec
@@ -368,14 +450,6 @@ pub fn build(mut rec: Recorder, f: Facts) -> RunResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rank_treats_unrecovered_as_unbounded() {
-        let v = vec![Some(1), Some(2), Some(3), None];
-        assert_eq!(rank(&v, 50), Some(2));
-        assert_eq!(rank(&v, 99), None);
-        assert_eq!(rank(&[], 99), Some(0));
-    }
 
     #[test]
     fn rpo_is_window_of_lost_commits() {

@@ -74,10 +74,42 @@ pub const CATALOGUE: &[Metric] = &[
         ..row("rto_p99", "RTO p99", Us, Lower)
     },
     Metric {
+        budget: Some("Ceiling on the RTO as a client-side monitor measures it (at acknowledgements)."),
+        json: &["rto_observed_us"],
+        column: Some("rto_observed_us"),
+        read: |m| opt(m.rto_observed_us),
+        ..row("rto_observed", "RTO observed", Us, Lower)
+    },
+    Metric {
         json: &["service_restored_us"],
         column: Some("service_restored_us"),
         read: |m| opt(m.service_restored_us),
         ..row("service_restored", "Service restored", Us, Lower)
+    },
+    Metric {
+        budget: Some("Ceiling on how long two or more regions accepted writes for the same data as its writer."),
+        json: &["split_brain_us"],
+        column: Some("split_brain_us"),
+        read: |m| Sample::Int(m.split_brain_us),
+        ..row("split_brain", "Split brain", Us, Lower)
+    },
+    Metric {
+        json: &["split_brain_writes"],
+        column: Some("split_brain_writes"),
+        read: |m| Sample::Int(m.split_brain_writes),
+        ..row("split_brain_writes", "Split-brain writes", Count, Lower)
+    },
+    Metric {
+        json: &["orphaned_writes"],
+        column: Some("orphaned_writes"),
+        read: |m| Sample::Int(m.orphaned_writes),
+        ..row("orphaned_writes", "Orphaned writes", Count, Lower)
+    },
+    Metric {
+        json: &["orphans_surviving"],
+        column: Some("orphans_surviving"),
+        read: |m| Sample::Int(m.orphans_surviving),
+        ..row("orphans_surviving", "Orphans surviving", Count, Neither)
     },
     Metric {
         budget: Some("Ceiling on acknowledged writes lost."),

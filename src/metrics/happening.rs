@@ -211,6 +211,10 @@ pub enum Bound {
     DetectionHigh,
     /// RTO of TTL-honest clients, upper bound.
     DnsRtoHigh,
+    /// Anycast: RTO ~ the longest convergence (after a promotion, if one is needed).
+    AnycastRto,
+    /// A client library: RTO ~ request timeout + first backoff + round trip.
+    ClientSideRto,
     /// Async RPO: the one-way lag to `replica`.
     AsyncRpo { replica: String },
 }

@@ -307,11 +307,17 @@ fn incidents(c: &mut Checker, r: &RunResult) {
             },
         );
         if let Some(b) = inc.rto_breakdown {
-            let sum = b.detection_us + b.promotion_us + b.routing_us + b.client_tail_us;
+            let sum = b.total();
             c.that(
                 Some(sum) == inc.rto_us,
                 "rto breakdown sums to the rto",
                 || format!("incident {i}: {b:?} sums to {sum}, rto {:?}", inc.rto_us),
+            );
+            let path: u64 = inc.rto_path.iter().map(|s| s.to_us - s.from_us).sum();
+            c.that(
+                inc.rto_path.is_empty() || Some(path) == inc.rto_us,
+                "rto critical path sums to the rto",
+                || format!("incident {i}: path sums to {path}, rto {:?}", inc.rto_us),
             );
         }
     }
@@ -405,17 +411,26 @@ mod tests {
             rto_us: rto,
             rto_p50_us: rto.map(|r| r / 2),
             rto_p99_us: rto,
+            rto_observed_us: rto,
+            mean_request_gap_us: 0,
             service_restored_us: Some(20_000_000),
             lost_writes: lost,
             affected_clients: 3,
             unrecovered_clients: 0,
+            silent_clients: 0,
+            split_brain_us: 0,
+            split_brain_writes: 0,
+            split_brain_unresolved: false,
+            orphaned_writes: 0,
+            orphans_surviving: 0,
             note: None,
             rto_breakdown: rto.map(|r| RtoBreakdown {
                 detection_us: r / 2,
                 promotion_us: r / 4,
-                routing_us: 0,
                 client_tail_us: r - r / 2 - r / 4,
+                ..RtoBreakdown::default()
             }),
+            rto_path: Vec::new(),
             estimates: Vec::new(),
             timeline: Vec::new(),
         }

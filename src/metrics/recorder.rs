@@ -4,6 +4,7 @@
 use super::happening::Happening;
 use super::histogram::Histogram;
 use super::ranges::RangeTracker;
+use super::restore::Restoration;
 use super::rto::RtoTracker;
 
 /// How a request ended.
@@ -55,6 +56,15 @@ pub struct Recorder {
     /// Periods without an accepting writer: (from, to or None).
     pub writer_gaps: Vec<(u64, Option<u64>)>,
     pub rto: RtoTracker,
+    /// The RTO of metrics.md: affected clients and their restoration.
+    pub restore: Restoration,
+    /// `[workload] slow_request`: a success slower than this is impaired.
+    pub slow_request_us: Option<u64>,
+    /// Commit times of acknowledged writes a deposed writer accepted.
+    pub split_brain_writes: Vec<u64>,
+    /// Orphans set aside: (failover time, acknowledged orphans, of which in
+    /// the final state).
+    pub orphans: Vec<(u64, u64, u64)>,
     /// Per region: meetings of concurrent versions of a key.
     pub conflicts: Vec<u64>,
     pub lww_discarded: u64,
@@ -82,6 +92,10 @@ impl Recorder {
         let seconds = (end_us / 1_000_000 + 1) as usize;
         Recorder {
             rto: RtoTracker::new(clients, windows.len()),
+            restore: Restoration::new(clients, windows.iter().map(|w| w.start_us).collect()),
+            slow_request_us: None,
+            split_brain_writes: Vec::new(),
+            orphans: Vec::new(),
             windows,
             latency: Histogram::default(),
             lag: vec![Histogram::default(); regions],
@@ -124,8 +138,25 @@ impl Recorder {
         ((t / 1_000_000) as usize).min(self.seconds - 1)
     }
 
-    /// A write request settled (called in issue order).
-    pub fn request(&mut self, client: u32, client_region: usize, issue_us: u64, outcome: Outcome) {
+    /// A write request settled (called in issue order) after `attempts`
+    /// attempts (more than one: it needed a failover).
+    pub fn request(
+        &mut self,
+        client: u32,
+        client_region: usize,
+        issue_us: u64,
+        outcome: Outcome,
+        attempts: u8,
+    ) {
+        let (done, ack, failed) = match outcome {
+            Outcome::Acked { ack_us, .. } => (ack_us, Some(ack_us), false),
+            Outcome::Failed { at_us } => (at_us, None, true),
+        };
+        let slow = self
+            .slow_request_us
+            .is_some_and(|s| done.saturating_sub(issue_us) > s);
+        let impaired = failed || attempts > 1 || slow;
+        self.restore.settled(client, issue_us, done, impaired, ack);
         let b = self.bucket(issue_us);
         let series = &mut self.requests[client_region];
         if series.len() <= b {
@@ -244,6 +275,25 @@ impl Recorder {
 
     pub fn residency_violation(&mut self) {
         self.residency_violations += 1;
+    }
+
+    /// An attempt of `client`'s request failed, seen by the client at `at_us`
+    /// (it may still succeed on a later attempt).
+    pub fn attempt_failed(&mut self, client: u32, at_us: u64) {
+        self.restore.attempt_failed(client, at_us);
+    }
+
+    /// A deposed writer acknowledged a write committed at `at_us`.
+    pub fn split_brain_write(&mut self, at_us: u64) {
+        self.split_brain_writes.push(at_us);
+    }
+
+    /// The history of a region set aside at the failover of `fork_us` held
+    /// `acked` acknowledged writes; `surviving` of them are in the final state.
+    pub fn orphans_set_aside(&mut self, fork_us: u64, acked: u64, surviving: u64) {
+        if acked > 0 {
+            self.orphans.push((fork_us, acked, surviving));
+        }
     }
 
     pub fn writer_lost(&mut self, at_us: u64) {

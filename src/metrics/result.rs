@@ -38,8 +38,21 @@ pub struct Metrics {
     pub rto_us: Option<u64>,
     pub rto_p50_us: Option<u64>,
     pub rto_p99_us: Option<u64>,
+    /// Worst over incidents of the RTO measured the client-monitor way (at
+    /// the first unimpaired acknowledgement after the last impaired request).
+    pub rto_observed_us: Option<u64>,
     /// Worst over incidents, measured from the incident start; `null` when never restored.
     pub service_restored_us: Option<u64>,
+    /// Worst over incidents: how long two or more regions accepted writes
+    /// for the same data as its writer.
+    pub split_brain_us: u64,
+    /// Acknowledged writes accepted by a writer that had been deposed.
+    pub split_brain_writes: u64,
+    /// Acknowledged writes that existed only on a region whose history was
+    /// set aside at a failover.
+    pub orphaned_writes: u64,
+    /// Of those, how many are in the final state.
+    pub orphans_surviving: u64,
     pub lost_writes: u64,
     pub acknowledged_writes: u64,
     pub failed_writes: u64,
@@ -124,35 +137,118 @@ pub struct Incident {
     pub rto_us: Option<u64>,
     pub rto_p50_us: Option<u64>,
     pub rto_p99_us: Option<u64>,
+    /// The RTO as a client-side monitor measures it: at the acknowledgement of
+    /// the first unimpaired request each affected client issued after its last
+    /// impaired one (clients that issued none are left out).
+    pub rto_observed_us: Option<u64>,
+    /// The affected clients' mean gap between requests: the sampling error
+    /// of `rto_observed_us`.
+    pub mean_request_gap_us: u64,
     /// From `start_us` until a region was again accepting writes for the data
     /// the failed region served; `null` when that never happened.
     pub service_restored_us: Option<u64>,
     pub lost_writes: u64,
-    /// Clients that saw a failed request during the incident.
+    /// Clients with an impaired write request in the incident (failed,
+    /// needed a failed attempt, or slower than `slow_request`).
     pub affected_clients: u64,
-    /// Of those, clients that never had a successful write again.
+    /// Of those, clients whose route was never restored before the end.
     pub unrecovered_clients: u64,
+    /// Of the restored ones, clients that issued no request afterwards
+    /// (restored, not "not recovered").
+    pub silent_clients: u64,
+    /// How long two or more regions accepted writes for the same data.
+    pub split_brain_us: u64,
+    /// Acknowledged writes accepted by a deposed writer in this incident.
+    pub split_brain_writes: u64,
+    /// A split brain still open at the end of the run.
+    pub split_brain_unresolved: bool,
+    /// Acknowledged writes set aside at a failover in this incident, and how
+    /// many of them are in the final state.
+    pub orphaned_writes: u64,
+    pub orphans_surviving: u64,
     /// Why a figure is `null`, when one is.
     pub note: Option<String>,
     /// Where the RTO went; `null` when there is no RTO to split.
     pub rto_breakdown: Option<RtoBreakdown>,
+    /// The slowest client's critical path, segment by segment (sums to the RTO).
+    pub rto_path: Vec<RtoSegment>,
     /// Analytic estimates shown beside the measured figures, labelled as such.
     pub estimates: Vec<Estimate>,
     pub timeline: Vec<TimelineEntry>,
 }
 
-/// An incident's RTO split into consecutive phases; they sum to `rto_us`.
+/// The slowest client's RTO split by what blocked it; the phases sum to
+/// `rto_us` (metrics.md, "Where the RTO went").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct RtoBreakdown {
-    /// Incident start until the health checks declared the region unhealthy.
+    /// Incident start until the decision that acted on it (the health
+    /// checks' verdict; client-side: the client's first failed attempt).
     pub detection_us: u64,
-    /// Decision until the new primary took writes.
+    /// Only waiting for the new writer to take over.
     pub promotion_us: u64,
-    /// Until the last client was routed to a working region (DNS TTL, anycast
-    /// convergence, client retries).
+    /// Only waiting for the client's route (DNS answer and cache, anycast).
     pub routing_us: u64,
-    /// The rest: until the last affected client had a successful write.
+    /// Waiting for both the promotion and the route: shortening either
+    /// alone gains nothing here.
+    pub overlapped_us: u64,
+    /// Waiting for the fault itself to end (no failover acted): a region
+    /// recovering, a partition healing.
+    pub outage_us: u64,
+    /// The client's own tail: a client library's timeout, backoff and retry,
+    /// or an impaired request issued after the route was fixed.
     pub client_tail_us: u64,
+}
+
+impl RtoBreakdown {
+    /// The sum of the phases (the RTO it splits).
+    pub fn total(&self) -> u64 {
+        self.detection_us
+            + self.promotion_us
+            + self.routing_us
+            + self.overlapped_us
+            + self.outage_us
+            + self.client_tail_us
+    }
+
+    /// The phases' totals over a critical path.
+    pub fn from_path(path: &[RtoSegment]) -> Self {
+        let mut b = RtoBreakdown::default();
+        for s in path {
+            let d = s.to_us - s.from_us;
+            match s.phase {
+                Phase::Detection => b.detection_us += d,
+                Phase::Promotion => b.promotion_us += d,
+                Phase::Routing => b.routing_us += d,
+                Phase::Overlapped => b.overlapped_us += d,
+                Phase::Outage => b.outage_us += d,
+                Phase::ClientTail => b.client_tail_us += d,
+            }
+        }
+        b
+    }
+}
+
+/// What blocked the slowest client during a segment of its RTO.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Detection,
+    Promotion,
+    Routing,
+    Overlapped,
+    Outage,
+    ClientTail,
+}
+
+/// One segment of the critical path: [from, to) in µs since the run start,
+/// the phase blocking the client, and the typed event that ended it (if one did).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RtoSegment {
+    pub phase: Phase,
+    pub from_us: u64,
+    pub to_us: u64,
+    /// Serialised as its sentence (rendered by `report`).
+    pub ended_by: Option<Happening>,
 }
 
 #[derive(Clone, Debug, Serialize)]

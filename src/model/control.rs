@@ -14,6 +14,7 @@ use super::answers;
 use super::env::Env;
 use super::events::Ev;
 use super::health::{Change, Health};
+use super::routing::Router;
 use super::topology::{SinglePrimary, Topology};
 
 /// Entity offset for probe-phase streams (link streams use small indices).
@@ -138,7 +139,11 @@ impl Control {
         };
         let change = h.record(target, slot, ok);
         let checker = h.checker_region(target, slot);
-        if !ok {
+        // Verdicts go to the timeline only where something acts on them (a
+        // promotion, a move of homes, DNS answers): multi-primary behind
+        // anycast or a client library has checks that move nothing.
+        let acts = !matches!(topo, Topology::Multi(_)) || matches!(env.router, Router::Dns(_));
+        if !ok && acts {
             if let Some(i) = env.rec.incident_at(t) {
                 if self.first_fail_noted[target] != i + 1 {
                     self.first_fail_noted[target] = i + 1;
@@ -155,7 +160,9 @@ impl Control {
                 region: env.name(target).into(),
                 healthy: !unhealthy,
             };
-            env.rec.note(t, Some(target), what);
+            if acts {
+                env.rec.note(t, Some(target), what);
+            }
             self.evaluate((env, topo), t, q);
         }
         q.push(

@@ -1,57 +1,15 @@
 //! The end of a run: with what the topology's verdict revealed, the
-//! analytic estimates and the fault labels, hand the recorder to the
+//! analytic estimates (`estimates.rs`) and the fault labels, hand the recorder to the
 //! metrics builder. Consumes the shared services (`Env`); reads nothing else.
 
 use crate::engine::LoopStats;
-use crate::metrics::{build, Bound, Estimate, Facts, RunResult};
+use crate::metrics::{build, Facts, RoutingKind, RunResult};
 use crate::scenario::RegionId;
 
 use super::env::Env;
-use super::links::Sampler;
+use super::estimates::estimates;
+use super::routing::Router;
 use super::topology::End;
-
-fn estimates(env: &Env) -> Vec<Estimate> {
-    let Some(f) = &env.s.failover else {
-        return Vec::new();
-    };
-    let hc = &f.health_check;
-    let (i, to, th) = (
-        hc.interval_us,
-        hc.timeout_us,
-        u64::from(hc.failure_threshold),
-    );
-    let lo = (th - 1) * (i + to) + to;
-    let hi = th * (i + to) + to;
-    let mut v = vec![
-        Estimate {
-            what: Bound::DetectionLow,
-            value_us: lo,
-        },
-        Estimate {
-            what: Bound::DetectionHigh,
-            value_us: hi,
-        },
-    ];
-    // The TTL bound only where resolvers route clients.
-    if let Some(dns) = f.routing.dns() {
-        v.push(Estimate {
-            what: Bound::DnsRtoHigh,
-            value_us: hi + (dns.propagation_us + dns.ttl_us).max(f.promotion_delay_us),
-        });
-    }
-    let p = env.s.replication.primary.unwrap_or(0);
-    if let Some(&r) = env.s.replication.replicas.first() {
-        if let Some(l) = env.s.link_between(p, r) {
-            v.push(Estimate {
-                what: Bound::AsyncRpo {
-                    replica: env.name(r).into(),
-                },
-                value_us: Sampler::median(&l.latency) + env.commit_latency(r),
-            });
-        }
-    }
-    v
-}
 
 /// The result of the run; `reads`: whether the workload read.
 pub fn finish(env: Env, verdict: End, stats: LoopStats, reads: bool) -> RunResult {
@@ -105,6 +63,11 @@ pub fn finish(env: Env, verdict: End, stats: LoopStats, reads: bool) -> RunResul
             .collect(),
         budgets: s.budgets.clone(),
         reads,
+        routing: match env.router {
+            Router::Dns(_) => RoutingKind::Dns,
+            Router::Anycast(_) => RoutingKind::Anycast,
+            Router::Client(_) => RoutingKind::ClientSide,
+        },
     };
     build(env.rec, facts)
 }

@@ -172,7 +172,7 @@ fn read_target(env: &Env, client: u32, from: RegionId, t: u64, fallback: RegionI
         client,
         from,
         t,
-        start: env.router.start(client),
+        start: env.router.start_at(client, t),
         attempt: 1,
     };
     env.router.reached(&env.plan, at, fallback)

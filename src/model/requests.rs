@@ -130,7 +130,7 @@ impl Clients {
             dst: 0,
             via: 0,
             retrying: false,
-            first: env.router.start(spec.client),
+            first: env.router.start_at(spec.client, t),
         });
         q.push_lane(
             self.settle_lane,
@@ -255,7 +255,8 @@ impl Clients {
                 self.ring[slot].state = ReqState::Acked { ack_us: at };
                 let region = env.client_region(r.client);
                 if let Some(cs) = env.router.client_side_mut() {
-                    cs.remember(r.client, region, from);
+                    // The library learns it at the reply, not at the commit.
+                    cs.remember_at(r.client, region, from, at, t);
                 }
                 Some(at)
             }
@@ -278,6 +279,8 @@ impl Clients {
     fn attempt_failed(&mut self, env: &mut Env, at: u64, req: u64, q: &mut EventQueue<Ev>) {
         let Some(slot) = self.slot(req) else { return };
         let n = self.ring[slot].attempt;
+        // The recorder hears of every failed attempt (the RTO's impairment).
+        env.rec.attempt_failed(self.ring[slot].client, at);
         if let Some(cs) = env.router.client_side_mut() {
             if u32::from(n) < cs.max_attempts {
                 let wait = cs.backoff(u32::from(n));
@@ -341,7 +344,8 @@ fn account(env: &mut Env, r: Req) {
         },
     };
     let region = env.client_region(r.client);
-    env.rec.request(r.client, region, r.issue_us, outcome);
+    env.rec
+        .request(r.client, region, r.issue_us, outcome, r.attempt.max(1));
     env.rec.range_request(r.key, outcome);
 }
 

@@ -86,11 +86,11 @@ impl Router {
         }
     }
 
-    /// Where a new request of `client` starts (client-side: the endpoint it
-    /// remembers; 0 for the other mechanisms).
-    pub fn start(&self, client: u32) -> u8 {
+    /// Where a new request of `client` issued at `t` starts (client-side:
+    /// the endpoint it remembers by then; 0 for the other mechanisms).
+    pub fn start_at(&self, client: u32, t: u64) -> u8 {
         match self {
-            Router::Client(cs) => cs.start(client),
+            Router::Client(cs) => cs.start_at(client, t),
             _ => 0,
         }
     }
@@ -182,6 +182,9 @@ pub struct ClientSide {
     prefs: Vec<Vec<RegionId>>,
     /// Per client: index (into its region's list) of the endpoint that last worked.
     remembered: Vec<u8>,
+    /// Per client: successes still on their way back, (arrival, endpoint
+    /// index): the library learns an endpoint worked when the reply arrives.
+    learning: Vec<Vec<(u64, u8)>>,
     pub max_attempts: u32,
     backoff: Backoff,
     rng: ChaCha8Rng,
@@ -204,6 +207,7 @@ impl ClientSide {
         ClientSide {
             prefs,
             remembered: vec![0; clients],
+            learning: vec![Vec::new(); clients],
             // Attempts are counted in a byte: at most 255 per request.
             max_attempts: config.max_attempts.clamp(1, 255),
             backoff: config.backoff.clone(),
@@ -212,8 +216,45 @@ impl ClientSide {
     }
 
     /// Where a new request of `client` starts: the endpoint it remembers.
+    #[cfg(test)]
     pub fn start(&self, client: u32) -> u8 {
         self.remembered[client as usize]
+    }
+
+    /// Where a request of `client` issued at `t` starts: the endpoint of the
+    /// latest success whose reply had arrived by `t`.
+    pub fn start_at(&self, client: u32, t: u64) -> u8 {
+        let mut best: Option<(u64, u8)> = None;
+        for &(at, i) in &self.learning[client as usize] {
+            if at <= t && best.is_none_or(|(b, _)| at >= b) {
+                best = Some((at, i));
+            }
+        }
+        best.map_or(self.remembered[client as usize], |(_, i)| i)
+    }
+
+    /// A success from `endpoint`, committed now (`now`), reaches `client`
+    /// at `at`: from then on the client starts there.
+    pub fn remember_at(
+        &mut self,
+        client: u32,
+        from: RegionId,
+        endpoint: RegionId,
+        at: u64,
+        now: u64,
+    ) {
+        let Some(i) = self.prefs[from].iter().position(|&r| r == endpoint) else {
+            return;
+        };
+        let c = client as usize;
+        let settled = self.start_at(client, now);
+        let list = &mut self.learning[c];
+        list.retain(|&(a, _)| a > now);
+        self.remembered[c] = settled;
+        if list.is_empty() && settled == i as u8 {
+            return;
+        }
+        list.push((at, i as u8));
     }
 
     /// The endpoint of attempt `n` (1-based) of a request that started at
@@ -223,6 +264,7 @@ impl ClientSide {
         list[(start as usize + n as usize - 1) % list.len()]
     }
 
+    #[cfg(test)]
     pub fn remember(&mut self, client: u32, from: RegionId, endpoint: RegionId) {
         if let Some(i) = self.prefs[from].iter().position(|&r| r == endpoint) {
             self.remembered[client as usize] = i as u8;
@@ -244,6 +286,14 @@ impl ClientSide {
         }
     }
 
+    /// The longest wait before retry `n` (without jitter's luck).
+    pub fn backoff_cap(&self, n: u32) -> u64 {
+        let b = &self.backoff;
+        b.base_us
+            .saturating_mul(1u64 << (n.saturating_sub(1)).min(40))
+            .min(b.cap_us)
+    }
+
     /// The longest a request can take: every attempt timing out, maximal waits.
     pub fn max_span(&self, timeout_us: u64) -> u64 {
         let a = u64::from(self.max_attempts);
@@ -260,6 +310,7 @@ mod tests {
         ClientSide {
             prefs: vec![vec![0, 1, 2]],
             remembered: vec![0],
+            learning: vec![Vec::new()],
             max_attempts: 3,
             backoff: Backoff {
                 base_us: 100,

@@ -17,6 +17,7 @@ use super::links::Network;
 use super::reads::Reads;
 use super::requests::Clients;
 use super::residency::Placement;
+use super::restore::{self, Sight};
 use super::routing::{nearest_first, Router};
 use super::topology::{Front, Topology};
 use super::workload::Workload;
@@ -31,6 +32,8 @@ pub struct World<'s> {
     /// The scenario's primary (where anycast falls back to without an
     /// announced region, for topologies without a moving primary).
     first_primary: RegionId,
+    /// The primary and the replicas, for the RTO's route probes.
+    members: Vec<RegionId>,
 }
 
 impl<'s> World<'s> {
@@ -74,6 +77,7 @@ impl<'s> World<'s> {
         let reads = Reads::new(s, &streams);
         let control = Control::new(&env, &members);
         World {
+            members: members.clone(),
             topo: Topology::new(s, members, reads.is_some(), semi_lane),
             clients: Clients::new(wl, settle_lane, settle_after_us),
             control,
@@ -101,6 +105,7 @@ impl<'s> World<'s> {
         }
         self.topo.start();
         self.control.start_probes(&self.env, q, streams);
+        restore::setup(&mut self.env);
         self.clients.start(&self.env, q);
         if let Some(r) = self.reads.as_mut() {
             r.start(&self.env, q);
@@ -112,8 +117,19 @@ impl<'s> World<'s> {
     pub fn finish(mut self, stats: LoopStats) -> RunResult {
         let end = self.env.s.end_us();
         self.clients.settle_all(&mut self.env);
+        let sight = sight(&self.topo, self.first_primary, &self.members);
+        restore::finish(&mut self.env, &sight, end);
         let verdict = self.topo.finish(&mut self.env, end);
         finish(self.env, verdict, stats, self.reads.is_some())
+    }
+}
+
+/// What the RTO's route probes read beside the shared services.
+fn sight<'a>(topo: &'a Topology, first: RegionId, members: &'a [RegionId]) -> Sight<'a> {
+    Sight {
+        topo,
+        fallback: topo.writes(first).fallback(),
+        members,
     }
 }
 
@@ -148,6 +164,9 @@ fn recorder(s: &Scenario, plan: &FaultPlan, place: &Placement, clients: usize) -
 impl Handler<Ev> for World<'_> {
     fn handle(&mut self, now: SimTime, ev: Ev, q: &mut EventQueue<Ev>) {
         let t = now.0;
+        // RTO probes of the state as it stood until now (observers only).
+        let sight = sight(&self.topo, self.first_primary, &self.members);
+        restore::probes(&mut self.env, &sight, t);
         match ev {
             Ev::NextWrite
             | Ev::Attempt { .. }

@@ -24,9 +24,6 @@ figure{margin:1em 0 2em}figure svg{max-width:100%;height:auto;border:1px solid #
 figcaption{color:#57606a;font-size:.9em}nav a{margin-right:14px}
 ";
 
-/// The RTO phases' colours, as in rto.svg.
-const PHASE_COLORS: [&str; 4] = ["#D55E00", "#E69F00", "#0072B2", "#56B4E9"];
-
 /// Appends formatted text to a `String` (writing to a `String` cannot fail).
 macro_rules! put {
     ($out:expr, $($arg:tt)*) => {{
@@ -166,35 +163,53 @@ fn incidents(out: &mut String, incidents: &[Incident]) {
     out.push_str("</section>\n");
 }
 
+/// The colour of a critical-path phase (the palette of rto.svg).
+fn phase_color(p: crate::metrics::Phase) -> &'static str {
+    use crate::metrics::Phase;
+    match p {
+        Phase::Detection => "#D55E00",
+        Phase::Promotion => "#E69F00",
+        Phase::Routing => "#0072B2",
+        Phase::Overlapped => "#CC79A7",
+        Phase::Outage => "#5A5A5A",
+        Phase::ClientTail => "#56B4E9",
+    }
+}
+
 /// The RTO breakdown: a proportional bar and the table of phases.
 fn breakdown(out: &mut String, inc: &Incident) {
     let rows = breakdown_rows(inc);
-    let (Some(b), Some(total)) = (inc.rto_breakdown, inc.rto_us) else {
+    let (Some(_), Some(total)) = (inc.rto_breakdown, inc.rto_us) else {
         return;
     };
-    out.push_str("<p><strong>Where the RTO went</strong> (measured, consecutive phases)</p>\n");
+    if rows.is_empty() {
+        return;
+    }
+    out.push_str("<p><strong>Where the RTO went</strong> (the slowest client's critical path, measured)</p>\n");
     if total > 0 {
         out.push_str("<div class=\"bar\">");
-        let parts = [
-            b.detection_us,
-            b.promotion_us,
-            b.routing_us,
-            b.client_tail_us,
-        ];
-        for (d, c) in parts.iter().zip(PHASE_COLORS) {
-            let pct = *d as f64 * 100.0 / total as f64;
+        for seg in &inc.rto_path {
+            let d = seg.to_us - seg.from_us;
+            let pct = d as f64 * 100.0 / total as f64;
             put!(
                 out,
-                "<span style=\"width:{pct:.3}%;background:{c}\" title=\"{}\"></span>",
-                crate::metrics::human_duration(*d)
+                "<span style=\"width:{pct:.3}%;background:{}\" title=\"{}\"></span>",
+                phase_color(seg.phase),
+                crate::metrics::human_duration(d)
             );
         }
         out.push_str("</div>\n<p class=\"legend meta\">");
-        for (row, c) in rows.iter().zip(PHASE_COLORS) {
+        let mut seen = Vec::new();
+        for seg in &inc.rto_path {
+            if seen.contains(&seg.phase) {
+                continue;
+            }
+            seen.push(seg.phase);
             put!(
                 out,
-                "<span style=\"background:{c}\"></span>{}",
-                esc(&row[0])
+                "<span style=\"background:{}\"></span>{}",
+                phase_color(seg.phase),
+                esc(super::rows::phase_label(seg.phase))
             );
         }
         out.push_str("</p>\n");
@@ -274,7 +289,7 @@ mod tests {
             "1 of 2 budgets breached",
             "<td class=\"num\">&lt;= 2m</td><td class=\"num\">1m 29.5s</td>",
             "Where the RTO went",
-            "Detection (health checks)",
+            "Detection: until",
             "health checks: us-east-1 unhealthy",
             "eu-west-1 promoted to primary at log position 1000: 43 writes of us-east-1 orphaned (28 acknowledged)",
         ] {

@@ -158,7 +158,10 @@ fn incident(out: &mut String, n: usize, inc: &Incident) {
     line!(out);
     let phases = breakdown_rows(inc);
     if !phases.is_empty() {
-        line!(out, "Where the RTO went (measured, consecutive phases):");
+        line!(
+            out,
+            "Where the RTO went (the slowest client's critical path, measured):"
+        );
         line!(out);
         line!(out, "| Phase | From (s) | To (s) | Duration |");
         line!(out, "|---|---:|---:|---:|");
@@ -304,7 +307,7 @@ mod tests {
         assert!(md.contains("| 690.000 | health checks: us-east-1 unhealthy |"));
         assert!(md.contains("| 720.000 | eu-west-1 promoted to primary at log position 1000: 43 writes of us-east-1 orphaned (28 acknowledged) |"));
         assert!(md.contains(
-            "| Estimate: RTO of TTL-honest clients, upper bound: detection + max(propagation + TTL, promotion delay) | 1m 30s (analytic estimate, not measured) |"
+            "| Estimate: RTO of TTL-honest clients, upper bound: detection + max(propagation + TTL, promotion delay) + one request round trip | 1m 30s (analytic estimate, not measured) |"
         ));
     }
 
@@ -330,9 +333,11 @@ mod tests {
     fn rto_breakdown_and_chart_links() {
         let md = summary_md(&sample());
         assert!(md.contains("| Phase | From (s) | To (s) | Duration |"));
-        assert!(md.contains("| Detection (health checks) | 600.000 | 660.000 | 1m |"));
+        assert!(md.contains(
+            "| Detection: until the client's first failed attempt | 600.000 | 660.000 | 1m |"
+        ));
         assert!(md.contains("| Promotion | 660.000 | 689.500 | 29.5s |"));
-        assert!(md.contains("| RTO (total) | 600.000 | 689.500 | 1m 29.5s |"));
+        assert!(md.contains("| RTO (total: the slowest client) | 600.000 | 689.500 | 1m 29.5s |"));
         for chart in ["timeline.svg", "lag.svg", "latency.svg", "rto.svg"] {
             assert!(md.contains(&format!("]({chart})")), "{chart} linked");
         }

@@ -4,7 +4,7 @@
 use super::secs_plain;
 use crate::metrics::{
     human_bytes, human_count, human_duration, human_money, human_share, BudgetOutcome, Incident,
-    Metrics, Percentiles,
+    Metrics, Percentiles, Phase, RtoSegment,
 };
 
 /// The charts that may be written beside this page, in page order: (file,
@@ -33,7 +33,7 @@ pub const CHARTS: [(&str, &str); 6] = [
     ),
     (
         "rto.svg",
-        "Each incident's RTO: detection, promotion, routing convergence, client retry tail",
+        "Each incident's RTO along the slowest client's critical path: detection, then promotion and routing (overlapped where both blocked), outage, client tail",
     ),
 ];
 
@@ -167,15 +167,48 @@ pub fn incident_rows(inc: &Incident) -> Vec<(String, String)> {
         ),
     );
     row(
+        "RTO observed (client-monitor view)",
+        format!(
+            "{} (mean gap between a client's requests {}: the sampling error)",
+            opt_secs(inc.rto_observed_us, "no request after restoration"),
+            human_duration(inc.mean_request_gap_us)
+        ),
+    );
+    row(
         "Service restored (after start)",
         opt_secs(inc.service_restored_us, "never"),
     );
+    if inc.split_brain_us > 0 || inc.split_brain_writes > 0 {
+        row(
+            "Split brain",
+            format!(
+                "{}{}; {} acknowledged writes taken by a deposed writer",
+                human_duration(inc.split_brain_us),
+                if inc.split_brain_unresolved {
+                    " (unresolved at the end of the run)"
+                } else {
+                    ""
+                },
+                human_count(inc.split_brain_writes)
+            ),
+        );
+    }
+    if inc.orphaned_writes > 0 {
+        row(
+            "Orphaned writes",
+            format!(
+                "{} acknowledged, {} in the final state",
+                human_count(inc.orphaned_writes),
+                human_count(inc.orphans_surviving)
+            ),
+        );
+    }
     row("Lost writes", human_count(inc.lost_writes));
     row(
         "Affected clients",
         format!(
-            "{} ({} never recovered)",
-            inc.affected_clients, inc.unrecovered_clients
+            "{} ({} never restored, {} restored but silent afterwards)",
+            inc.affected_clients, inc.unrecovered_clients, inc.silent_clients
         ),
     );
     if let Some(note) = &inc.note {
@@ -193,37 +226,61 @@ pub fn incident_rows(inc: &Incident) -> Vec<(String, String)> {
     rows
 }
 
-/// The RTO breakdown as [phase, from (s), to (s), duration] rows, times since
-/// the start of the run, ending with the total; empty without an RTO.
+/// A critical-path phase in words (summary.md, report.html, rto.svg).
+pub fn phase_label(p: Phase) -> &'static str {
+    match p {
+        Phase::Detection => "Detection",
+        Phase::Promotion => "Promotion",
+        Phase::Routing => "Routing (DNS answer and cache, anycast)",
+        Phase::Overlapped => "Promotion and routing, overlapped",
+        Phase::Outage => "Outage (waiting for the fault to end)",
+        Phase::ClientTail => "Client tail",
+    }
+}
+
+/// One segment of the critical path in words: its phase, and what ended it
+/// (a typed event of the timeline; client-side detection ends at the
+/// client's first failed attempt).
+pub fn segment_label(seg: &RtoSegment) -> String {
+    let phase = phase_label(seg.phase);
+    match (&seg.ended_by, seg.phase) {
+        (Some(e), _) => format!("{phase}: until {}", super::timeline::text(e)),
+        (None, Phase::Detection) => format!("{phase}: until the client's first failed attempt"),
+        (None, Phase::ClientTail) => {
+            format!("{phase}: backoff, retry and reply, or a request impaired after the route was fixed")
+        }
+        (None, Phase::Routing) => format!("{phase}: until the client's own route moved"),
+        _ => phase.to_string(),
+    }
+}
+
+/// The RTO breakdown as [phase, from (s), to (s), duration] rows: the
+/// slowest client's critical path, segment by segment (times since the start
+/// of the run), ending with the total; empty without an RTO to split.
 pub fn breakdown_rows(inc: &Incident) -> Vec<[String; 4]> {
-    let Some(b) = inc.rto_breakdown else {
+    let (Some(_), Some(rto)) = (inc.rto_breakdown, inc.rto_us) else {
         return Vec::new();
     };
-    let phases = [
-        ("Detection (health checks)", b.detection_us),
-        ("Promotion", b.promotion_us),
-        ("Routing convergence", b.routing_us),
-        ("Client retry tail", b.client_tail_us),
-    ];
-    let mut at = inc.start_us;
-    let mut rows: Vec<[String; 4]> = phases
+    if inc.rto_path.is_empty() {
+        return Vec::new();
+    }
+    let mut rows: Vec<[String; 4]> = inc
+        .rto_path
         .iter()
-        .map(|&(phase, d)| {
-            let from = at;
-            at = at.saturating_add(d);
+        .map(|seg| {
             [
-                phase.to_string(),
-                secs_plain(from),
-                secs_plain(at),
-                human_duration(d),
+                segment_label(seg),
+                secs_plain(seg.from_us),
+                secs_plain(seg.to_us),
+                human_duration(seg.to_us - seg.from_us),
             ]
         })
         .collect();
     rows.push([
-        "RTO (total)".to_string(),
+        "RTO (total: the slowest client)".to_string(),
         secs_plain(inc.start_us),
-        secs_plain(at),
-        human_duration(at - inc.start_us),
+        secs_plain(inc.start_us + rto),
+        human_duration(rto),
     ]);
     rows
 }

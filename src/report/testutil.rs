@@ -55,15 +55,36 @@ pub(crate) fn sample() -> RunResult {
         rto_breakdown: Some(RtoBreakdown {
             detection_us: 60_000_000,
             promotion_us: 29_500_000,
-            routing_us: 0,
-            client_tail_us: 0,
+            ..RtoBreakdown::default()
         }),
+        rto_path: vec![
+            RtoSegment {
+                phase: Phase::Detection,
+                from_us: 600_000_000,
+                to_us: 660_000_000,
+                ended_by: None,
+            },
+            RtoSegment {
+                phase: Phase::Promotion,
+                from_us: 660_000_000,
+                to_us: 689_500_000,
+                ended_by: None,
+            },
+        ],
         rto_p50_us: Some(60_000_000),
         rto_p99_us: Some(88_000_000),
+        rto_observed_us: Some(90_100_000),
+        mean_request_gap_us: 1_000_000,
         service_restored_us: Some(30_000_000),
         lost_writes: 2,
         affected_clients: 40,
         unrecovered_clients: 0,
+        silent_clients: 0,
+        split_brain_us: 0,
+        split_brain_writes: 0,
+        split_brain_unresolved: false,
+        orphaned_writes: 43,
+        orphans_surviving: 0,
         note: None,
         estimates: vec![Estimate {
             what: Bound::DnsRtoHigh,

@@ -157,7 +157,9 @@ pub fn bound_text(b: &Bound) -> String {
             "detection, lower bound: (threshold-1)(interval+timeout)+timeout".into()
         }
         Bound::DetectionHigh => "detection, upper bound: threshold(interval+timeout)+timeout".into(),
-        Bound::DnsRtoHigh => "RTO of TTL-honest clients, upper bound: detection + max(propagation + TTL, promotion delay)".into(),
+        Bound::DnsRtoHigh => "RTO of TTL-honest clients, upper bound: detection + max(propagation + TTL, promotion delay) + one request round trip".into(),
+        Bound::AnycastRto => "RTO with anycast: the longest convergence (or detection + promotion delay, when a primary must be promoted) + one request round trip".into(),
+        Bound::ClientSideRto => "RTO with a client library: request timeout + first backoff + one request round trip (or detection + promotion delay, when a primary must be promoted)".into(),
         Bound::AsyncRpo { replica } => format!(
             "async RPO ~ one-way lag to {replica}: median link latency + replica commit"
         ),

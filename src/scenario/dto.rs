@@ -62,6 +62,7 @@ pub struct WorkloadDto {
     pub key_distribution: Option<KeyDistLeaf>,
     pub write_size: Option<Size>,
     pub request_timeout: Option<Dur>,
+    pub slow_request: Option<Dur>,
     pub client_access_latency: Option<Dur>,
     pub clients: Vec<ClientDto>,
 }

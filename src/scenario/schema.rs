@@ -133,6 +133,7 @@ fn workload() -> Value {
             ] },
             "write_size": r("size", "Bytes per write, on the wire too."),
             "request_timeout": r("duration", "A client gives up on a request after this."),
+            "slow_request": r("duration", "Optional: a success slower than this is impaired (counts for the RTO); at most request_timeout."),
             "client_access_latency": r("duration", "One-way, client to the region it is located in."),
             "clients": { "type": "array", "minItems": 1, "items": object(&["region", "share"], json!({
                 "region": { "type": "string", "description": "Where these clients are located." },

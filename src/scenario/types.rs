@@ -106,6 +106,8 @@ pub struct Workload {
     pub key_distribution: KeyDist,
     pub write_size_bytes: u64,
     pub request_timeout_us: u64,
+    /// A success slower than this is impaired (metrics.md, RTO); `None`: unset.
+    pub slow_request_us: Option<u64>,
     pub client_access_latency_us: u64,
     pub clients: Vec<ClientPopulation>,
 }

@@ -105,6 +105,18 @@ pub(crate) fn workload(w: &WorkloadDto, names: &Names, duration_us: u64) -> Res<
             "request_timeout must be greater than 0, such as \"2s\"",
         ));
     }
+    let slow_request_us = w.slow_request.as_ref().map(|d| d.us);
+    if let Some(slow) = slow_request_us {
+        if slow == 0 || slow > request_timeout_us {
+            return Err(err(
+                "workload.slow_request",
+                format!(
+                    "slow_request must be greater than 0 and at most request_timeout ({}), such as \"250ms\"",
+                    crate::engine::time::fmt_duration(request_timeout_us)
+                ),
+            ));
+        }
+    }
     Ok(Workload {
         writes_per_sec: writes,
         reads_per_sec: reads,
@@ -114,6 +126,7 @@ pub(crate) fn workload(w: &WorkloadDto, names: &Names, duration_us: u64) -> Res<
         key_distribution: w.key_distribution.map_or(KeyDist::Uniform, |k| k.0),
         write_size_bytes,
         request_timeout_us,
+        slow_request_us,
         client_access_latency_us: w
             .client_access_latency
             .as_ref()

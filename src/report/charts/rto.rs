@@ -1,23 +1,36 @@
-//! rto.svg: each incident's RTO as a waterfall: detection, promotion, routing
-//! convergence and the client tail, each bar starting where the last ended,
-//! then the total.
+//! rto.svg: each incident's RTO as a waterfall along the slowest client's
+//! critical path (metrics.md, "Where the RTO went"): one bar per segment,
+//! coloured by the phase that blocked the client (overlapped where promotion
+//! and routing both did), each starting where the last ended, then the total.
 
 use super::common::*;
-use crate::metrics::{human_duration, Incident, RunResult};
-use crate::report::palette::{BLUE, GREY_90, ORANGE, SKY_BLUE, VERMILLION};
+use crate::metrics::{human_duration, Incident, Phase, RunResult};
+use crate::report::palette::{
+    BLUE, GREY_120, GREY_90, ORANGE, REDDISH_PURPLE, SKY_BLUE, VERMILLION,
+};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-const TITLE: &str = "Where the RTO went, per incident";
+const TITLE: &str = "Where the RTO went (slowest client's critical path), per incident";
 
 /// The phases: legend text and colour.
-const PHASES: [(&str, RGBColor); 4] = [
-    ("detection (health checks)", VERMILLION),
-    ("promotion", ORANGE),
-    ("routing convergence", BLUE),
-    ("client retry tail", SKY_BLUE),
+const PHASES: [(Phase, &str, RGBColor); 6] = [
+    (Phase::Detection, "detection", VERMILLION),
+    (Phase::Promotion, "promotion", ORANGE),
+    (Phase::Routing, "routing", BLUE),
+    (
+        Phase::Overlapped,
+        "promotion + routing (overlapped)",
+        REDDISH_PURPLE,
+    ),
+    (Phase::Outage, "outage (fault not yet over)", GREY_120),
+    (Phase::ClientTail, "client tail", SKY_BLUE),
 ];
 const TOTAL: RGBColor = GREY_90;
+
+fn phase_index(p: Phase) -> usize {
+    PHASES.iter().position(|x| x.0 == p).unwrap_or(0)
+}
 
 /// One bar: row label, start and end (µs since the incident start), colour
 /// index (`None` = the total), or no bar at all with a note.
@@ -28,36 +41,28 @@ struct Bar {
 }
 
 fn bars(n: usize, inc: &Incident) -> Vec<Bar> {
-    let Some(b) = inc.rto_breakdown else {
+    let Some(rto) = inc.rto_us else {
         return vec![Bar {
             label: format!("#{n}: RTO not recovered"),
             span: None,
             phase: None,
         }];
     };
-    let parts = [
-        b.detection_us,
-        b.promotion_us,
-        b.routing_us,
-        b.client_tail_us,
-    ];
-    let mut at = 0u64;
-    let mut out: Vec<Bar> = parts
+    let mut out: Vec<Bar> = inc
+        .rto_path
         .iter()
-        .enumerate()
-        .map(|(i, &d)| {
-            let start = at;
-            at = at.saturating_add(d);
+        .map(|seg| {
+            let i = phase_index(seg.phase);
             Bar {
-                label: format!("#{n} {}", PHASES[i].0.split(" (").next().unwrap_or("")),
-                span: Some((start, at)),
+                label: format!("#{n} {}", PHASES[i].1.split(" (").next().unwrap_or("")),
+                span: Some((seg.from_us - inc.start_us, seg.to_us - inc.start_us)),
                 phase: Some(i),
             }
         })
         .collect();
     out.push(Bar {
         label: format!("#{n} RTO total"),
-        span: Some((0, at)),
+        span: Some((0, rto)),
         phase: None,
     });
     out
@@ -85,10 +90,16 @@ pub fn rto_svg(result: &RunResult) -> String {
         .max()
         .unwrap_or(0);
     let x_max = (max_us as f64 / 1e6 * 1.15).max(1.0);
+    let used: Vec<usize> = rows.iter().filter_map(|b| b.phase).collect();
     let legend: Legend = PHASES
         .iter()
-        .chain(std::iter::once(&("RTO total", TOTAL)))
-        .map(|(label, c)| (label.to_string(), Key::Fill(c.filled())))
+        .enumerate()
+        .filter(|(i, _)| used.contains(i))
+        .map(|(_, (_, label, c))| (label.to_string(), Key::Fill(c.filled())))
+        .chain(std::iter::once((
+            "RTO total".to_string(),
+            Key::Fill(TOTAL.filled()),
+        )))
         .collect();
     render_chart((SIZE.0, height), &title, &legend, |area| {
         let top = n as i32 - 1;
@@ -125,7 +136,7 @@ pub fn rto_svg(result: &RunResult) -> String {
                 )))?;
                 continue;
             };
-            let c = bar.phase.map_or(TOTAL, |p| PHASES[p].1);
+            let c = bar.phase.map_or(TOTAL, |p| PHASES[p].2);
             let mut rect = Rectangle::new(
                 [
                     (a as f64 / 1e6, SegmentValue::Exact(y)),
@@ -156,13 +167,11 @@ mod tests {
         for s in [
             "#1 detection",
             "#1 promotion",
-            "#1 routing convergence",
             "#1 RTO total",
             "\n1m\n",
             "\n29.5s\n",
             "\n1m 29.5s\n",
             "time since the incident started (s)",
-            "client retry tail",
         ] {
             assert!(svg.contains(s), "missing {s}");
         }
@@ -172,6 +181,7 @@ mod tests {
     fn unrecovered_and_none() {
         let mut r = sample();
         r.report.incidents[0].rto_breakdown = None;
+        r.report.incidents[0].rto_us = None;
         assert!(rto_svg(&r).contains("not recovered before the end"));
         r.report.incidents.clear();
         assert!(rto_svg(&r).contains("no incidents"));

@@ -78,6 +78,7 @@ fn expected() -> Scenario {
             key_distribution: KeyDist::Zipf { exponent: 1.1 },
             write_size_bytes: 4096,
             request_timeout_us: 3 * s,
+            slow_request_us: None,
             client_access_latency_us: ms,
             clients: vec![
                 ClientPopulation {

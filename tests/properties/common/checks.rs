@@ -134,7 +134,7 @@ pub(crate) fn check_run(
             ctx()
         );
         if let Some(b) = inc.rto_breakdown {
-            let sum = b.detection_us + b.promotion_us + b.routing_us + b.client_tail_us;
+            let sum = b.total();
             prop_assert_eq!(
                 Some(sum),
                 inc.rto_us,

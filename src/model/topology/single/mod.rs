@@ -85,6 +85,17 @@ impl SinglePrimary {
         self.primary
     }
 
+    /// The primary and a deposed primary that has not stepped down yet.
+    pub fn writers(&self) -> (RegionId, Option<RegionId>) {
+        (self.primary, self.zombie.region)
+    }
+
+    /// Whether `r` takes writes now (if up): the primary, or a deposed
+    /// primary that can still acknowledge on its own.
+    pub fn accepts_writes(&self, r: RegionId) -> bool {
+        r == self.primary || (self.zombie.region == Some(r) && self.acks.zombie_acks())
+    }
+
     /// The log position `r` has applied.
     pub fn applied(&self, r: RegionId) -> u64 {
         self.nodes[r].applied
@@ -159,6 +170,8 @@ impl SinglePrimary {
             if self.zombie_commit(env, t, id, key, reachable) {
                 if let Some(ack_us) = front.answer(env, t, req, dst, Some(attempt), q) {
                     front.acked(t, key, t, t, ack_us);
+                    // Split brain: a deposed primary acknowledged a write.
+                    env.rec.split_brain_write(t);
                 }
             }
         } else {

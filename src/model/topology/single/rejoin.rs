@@ -53,14 +53,28 @@ impl SinglePrimary {
             .failover
             .as_ref()
             .is_some_and(|f| f.on_rejoin == OnRejoin::Reconcile);
+        let fork = self.zombie.fork_us;
+        let acked = orphans.iter().filter(|e| e.acked).count() as u64;
         let outcome = if reconcile {
             let (kept, lost_lww) = self.reconcile(env, t, &orphans, q);
+            // Orphans of a key whose tip was replayed are in the final state.
+            let kept_keys: std::collections::BTreeSet<u32> = orphans
+                .iter()
+                .filter(|e| self.lineage_us[e.key as usize] == e.commit_us)
+                .map(|e| e.key)
+                .collect();
+            let surviving = orphans
+                .iter()
+                .filter(|e| e.acked && kept_keys.contains(&e.key))
+                .count() as u64;
+            env.rec.orphans_set_aside(fork, acked, surviving);
             RejoinOutcome::Reconciled {
                 replayed: kept,
                 lost_lww,
             }
         } else {
             let acked_lost = Self::discard(env, &orphans, t) as u64;
+            env.rec.orphans_set_aside(fork, acked, 0);
             RejoinOutcome::Discarded { acked_lost }
         };
         let what = Happening::Rejoined {
@@ -134,6 +148,8 @@ impl SinglePrimary {
     pub fn orphans_at_end(&mut self, env: &mut Env) {
         let orphans = std::mem::take(&mut self.zombie.orphans);
         let fork = self.zombie.fork_us;
+        let acked = orphans.iter().filter(|e| e.acked).count() as u64;
+        env.rec.orphans_set_aside(fork, acked, 0);
         for e in orphans.iter().filter(|e| e.acked) {
             env.rec.lost(Loss {
                 id: e.id,
