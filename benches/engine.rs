@@ -1,89 +1,157 @@
-//! Engine benchmark: a steady 3-region async scenario at 20,000 writes/s.
-//! Reports simulated writes per wall-second on one core and the peak resident
-//! memory after a run of D and after a run of 10 x D simulated seconds.
-//! Run with `cargo bench --bench engine` (plain harness: prints, asserts nothing).
+//! Engine benchmark table (issue 15): for each shape of `common/shapes.rs`,
+//! simulated writes and events per wall-second and peak RSS (each shape in a
+//! child process, so the peak is its own); the bare-loop ratio for the steady
+//! 3-region shape, both loops timed alternately in this one process; memory and
+//! report-generation time at 10x the simulated duration.
+//! Run with `cargo bench --bench engine` (plain harness: prints, asserts nothing;
+//! `REGIONSIM_BENCH_REPEAT` sets the best-of count, default 5).
+#![allow(clippy::disallowed_methods)] // wall-clock timing is the point here
 
-use regionsim::model::{simulate, Bounds};
-use regionsim::scenario::{parse_str, Format};
+#[path = "common/bare.rs"]
+mod bare;
+#[path = "common/shapes.rs"]
+mod shapes;
 
-fn scenario(duration_s: u64) -> String {
-    format!(
-        r#"
-name = "bench-steady-3region"
-duration = "{duration_s}s"
-drain = "5s"
-[[regions]]
-name = "us-east-1"
-[[regions]]
-name = "eu-west-1"
-[[regions]]
-name = "us-west-2"
-[[links]]
-between = ["us-east-1", "eu-west-1"]
-latency = {{ dist = "lognormal", median = "38ms", p99 = "45ms" }}
-[[links]]
-between = ["us-east-1", "us-west-2"]
-latency = {{ dist = "normal", mean = "36ms", stddev = "1ms" }}
-[[links]]
-between = ["eu-west-1", "us-west-2"]
-latency = "66ms"
-[workload]
-writes_per_sec = 20000
-keys = 100000
-[[workload.clients]]
-region = "us-east-1"
-share = 0.6
-count = 600
-[[workload.clients]]
-region = "eu-west-1"
-share = 0.4
-count = 400
-[replication]
-primary = "us-east-1"
-mode = "async"
-[failover]
-[failover.dns]
-ttl = "60s"
-"#
-    )
-}
+use std::process::Command;
+use std::time::Instant;
 
-fn peak_rss_kib() -> u64 {
+const CHILD: &str = "REGIONSIM_BENCH_CHILD";
+
+fn peak_rss_mib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
                 .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
         })
         .unwrap_or(0)
+        / 1024
 }
 
-#[allow(clippy::disallowed_methods)]
-fn timed_run(duration_s: u64) -> (f64, u64, u64) {
-    let s = parse_str(&scenario(duration_s), "bench.toml", Format::Toml).expect("valid");
-    let start = std::time::Instant::now();
-    let r = simulate(&s, 1, Bounds::default()).expect("run");
-    let wall = start.elapsed().as_secs_f64();
-    (
-        wall,
-        r.report.metrics.attempted_writes,
-        r.report.metrics.events,
-    )
+fn repeat() -> usize {
+    std::env::var("REGIONSIM_BENCH_REPEAT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5)
+}
+
+/// In a child: runs shape `i` (steady shape at `secs`) best of N, prints one
+/// line; `bare:secs` runs the bare loop once (for `valgrind --tool=callgrind`).
+fn child(spec: &str) {
+    let (i, secs) = spec.split_once(':').expect("index:seconds");
+    if i == "bare" {
+        let b = bare::run(secs.parse().expect("seconds"), 20_000.0);
+        println!("bare {} {} {}", b.writes, b.events, b.lag_us_max);
+        return;
+    }
+    let (i, secs): (usize, u64) = (i.parse().expect("index"), secs.parse().expect("seconds"));
+    let shape = &shapes::all(secs)[i];
+    let s = shapes::parse(shape);
+    let mut best = f64::MAX;
+    let mut last = None;
+    for _ in 0..repeat() {
+        let start = Instant::now();
+        let r = shapes::run(&s);
+        best = best.min(start.elapsed().as_secs_f64());
+        last = Some(r);
+    }
+    let r = last.expect("ran");
+    let start = Instant::now();
+    let files = regionsim::report::run_files(&r);
+    let report_s = start.elapsed().as_secs_f64();
+    let m = &r.report.metrics;
+    println!(
+        "{} {} {} {best} {report_s} {} {}",
+        shape.name,
+        m.attempted_writes,
+        m.events,
+        peak_rss_mib(),
+        files.len()
+    );
+}
+
+fn spawn(i: usize, secs: u64) -> Vec<String> {
+    let out = Command::new(std::env::current_exe().expect("own path"))
+        .env(CHILD, format!("{i}:{secs}"))
+        .output()
+        .expect("child runs");
+    let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    line.split(' ').map(str::to_string).collect()
+}
+
+fn table(secs: u64) {
+    println!("| shape | writes/s (wall) | events/s (wall) | peak RSS | report files |");
+    println!("|---|---:|---:|---:|---:|");
+    for i in 0..shapes::all(secs).len() {
+        let f = spawn(i, secs);
+        let num = |k: usize| f[k].parse::<f64>().unwrap_or(0.0);
+        println!(
+            "| {} | {:.2} M | {:.1} M | {} MiB | {:.2} s |",
+            f[0],
+            num(1) / num(3) / 1e6,
+            num(2) / num(3) / 1e6,
+            f[5],
+            num(4)
+        );
+    }
+}
+
+/// Bare loop and full model alternately, best of N each, same process.
+fn bare_ratio(secs: u64) {
+    let s = shapes::parse(&shapes::all(secs)[0]);
+    let (mut full, mut bare) = (f64::MAX, f64::MAX);
+    let (mut fw, mut bw, mut be) = (0, 0, 0);
+    for _ in 0..repeat() {
+        let start = Instant::now();
+        let b = bare::run(secs, 20_000.0);
+        bare = bare.min(start.elapsed().as_secs_f64());
+        (bw, be) = (b.writes, b.events);
+        let start = Instant::now();
+        let r = shapes::run(&s);
+        full = full.min(start.elapsed().as_secs_f64());
+        fw = r.report.metrics.attempted_writes;
+    }
+    let (f_rate, b_rate) = (fw as f64 / full, bw as f64 / bare);
+    println!(
+        "steady 3-region, {secs} s simulated: full model {:.2} M writes/s, bare BinaryHeap loop {:.2} M writes/s ({:.1} M events/s): ratio {:.2}x",
+        f_rate / 1e6,
+        b_rate / 1e6,
+        be as f64 / bare / 1e6,
+        f_rate / b_rate
+    );
+}
+
+fn scaling(secs: u64) {
+    let short = spawn(0, secs);
+    let long = spawn(0, secs * 10);
+    println!(
+        "steady 3-region at {secs} s vs {} s simulated: peak RSS {} -> {} MiB, report generation {} -> {} s",
+        secs * 10,
+        short[5],
+        long[5],
+        short[4],
+        long[4]
+    );
 }
 
 fn main() {
-    let base = std::env::var("REGIONSIM_BENCH_SECONDS")
+    if let Ok(spec) = std::env::var(CHILD) {
+        return child(&spec);
+    }
+    let secs = std::env::var("REGIONSIM_BENCH_SECONDS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(60u64);
-    for d in [base, base * 10] {
-        let (wall, writes, events) = timed_run(d);
-        println!(
-            "steady 3-region async, 20k writes/s, {d} s simulated: {writes} writes in {wall:.3} s wall = {:.2} M writes/s, {:.1} M events/s; peak RSS so far {} MiB",
-            writes as f64 / wall / 1e6,
-            events as f64 / wall / 1e6,
-            peak_rss_kib() / 1024
-        );
+    // REGIONSIM_BENCH_PART=ratio (or table, scaling) runs one part alone.
+    let part = std::env::var("REGIONSIM_BENCH_PART").unwrap_or_default();
+    if part.is_empty() || part == "table" {
+        table(secs);
+    }
+    if part.is_empty() || part == "ratio" {
+        bare_ratio(secs);
+    }
+    if part.is_empty() || part == "scaling" {
+        scaling(secs);
     }
 }

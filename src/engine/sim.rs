@@ -29,26 +29,26 @@ pub enum StopReason {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoopStats {
     pub events: u64,
-    /// FNV-1a over (time, tag) of every processed event.
+    /// A multiply-xor fold of (time, tag) over every processed event.
     pub digest: u64,
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+/// The digest's starting value (FNV-1a's offset basis, kept from before).
+pub const DIGEST_START: u64 = 0xcbf2_9ce4_8422_2325;
+const MIX_TIME: u64 = 0x9e37_79b9_7f4a_7c15;
+const MIX_STEP: u64 = 0xff51_afd7_ed55_8ccd;
 
-fn fnv(mut h: u64, x: u64) -> u64 {
-    for b in x.to_le_bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(FNV_PRIME);
-    }
-    h
+/// Folds one event into the digest: one multiply on the dependency chain (the
+/// time's multiply is independent of it), where a byte-wise FNV took sixteen.
+pub(crate) fn fold(h: u64, time: u64, tag: u64) -> u64 {
+    (h.rotate_left(23) ^ time.wrapping_mul(MIX_TIME) ^ tag).wrapping_mul(MIX_STEP)
 }
 
 impl LoopStats {
     pub fn new() -> Self {
         LoopStats {
             events: 0,
-            digest: FNV_OFFSET,
+            digest: DIGEST_START,
         }
     }
 }
@@ -95,7 +95,7 @@ pub fn run_limited<E: Copy + Tagged, H: Handler<E>>(
                 p.store(now.0, Ordering::Relaxed);
             }
         }
-        stats.digest = fnv(fnv(stats.digest, now.0), ev.tag());
+        stats.digest = fold(stats.digest, now.0, ev.tag());
         handler.handle(now, ev, queue);
     }
     Ok(())
@@ -150,5 +150,15 @@ mod tests {
         );
         assert_eq!(r, Err(StopReason::QueueBound(5)));
         assert_ne!(d1, st.digest);
+    }
+
+    #[test]
+    fn digest_sees_order_time_and_kind() {
+        let d = |evs: &[(u64, u64)]| evs.iter().fold(DIGEST_START, |h, &(t, g)| fold(h, t, g));
+        let base = d(&[(1, 2), (3, 4)]);
+        assert_ne!(base, d(&[(3, 4), (1, 2)]));
+        assert_ne!(base, d(&[(1, 2), (3, 5)]));
+        assert_ne!(base, d(&[(1, 2), (4, 4)]));
+        assert_ne!(base, d(&[(1, 2)]));
     }
 }

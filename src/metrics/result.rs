@@ -92,7 +92,7 @@ pub struct Metrics {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub residency: Vec<super::RangeFigures>,
     pub events: u64,
-    /// FNV-1a digest of the processed events (time, kind), hex.
+    /// Digest of the processed events (time, kind) in order, hex (engine::sim::fold).
     pub events_digest: String,
 }
 
