@@ -202,6 +202,8 @@ fn a_dark_home_fails_over_and_sync_loses_nothing() {
     }
     assert!(m.rpo_us <= 10_000, "rpo {}", m.rpo_us);
     assert!(r.lost_writes.iter().all(|l| l.region == "a"));
+    // They were set aside when a's keys moved: orphans, none kept.
+    assert_eq!((m.orphaned_writes, m.orphans_surviving), (m.lost_writes, 0));
     assert_eq!((m.conflicts, m.lww_discarded), (0, 0));
     assert!(m.converged, "{} divergent", m.divergent_keys);
     assert!(first_at(&r, |h| matches!(h, Happening::HomePromoted { .. })).is_some());
@@ -235,6 +237,9 @@ fn an_isolated_home_loses_its_writes_unless_sync() {
         "lost {}",
         m.lost_writes
     );
+    // Every one was an acknowledged write that only a held when its keys
+    // moved (metrics.md: orphaned), and a void write never comes back.
+    assert_eq!((m.orphaned_writes, m.orphans_surviving), (m.lost_writes, 0));
     assert!(
         (41_000_000..=56_100_000).contains(&m.rpo_us),
         "rpo {}",

@@ -191,6 +191,8 @@ impl HomeRegion {
             }
         }
         let count = orphans.len() as u64;
+        // Set aside at the move; a void write never comes back.
+        env.rec.orphans_set_aside(t, lost.len() as u64, 0);
         for l in lost {
             env.rec.lost(l);
         }
