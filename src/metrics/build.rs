@@ -300,7 +300,6 @@ fn read_metrics(rec: &Recorder) -> ReadMetrics {
 
 /// Assembles the result of a run.
 pub fn build(mut rec: Recorder, f: Facts) -> RunResult {
-    rec.rto.finish();
     let (incidents, owner) = incidents(&mut rec, &f);
     let name = |r: usize| f.region_names[r].clone();
     let total = rec.acked + rec.failed;

@@ -5,7 +5,6 @@ use super::happening::Happening;
 use super::histogram::Histogram;
 use super::ranges::RangeTracker;
 use super::restore::Restoration;
-use super::rto::RtoTracker;
 
 /// How a request ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,7 +54,6 @@ pub struct Recorder {
     pub timeline: Vec<(u64, Option<usize>, Happening)>,
     /// Periods without an accepting writer: (from, to or None).
     pub writer_gaps: Vec<(u64, Option<u64>)>,
-    pub rto: RtoTracker,
     /// The RTO of metrics.md: affected clients and their restoration.
     pub restore: Restoration,
     /// `[workload] slow_request`: a success slower than this is impaired.
@@ -91,7 +89,6 @@ impl Recorder {
     ) -> Self {
         let seconds = (end_us / 1_000_000 + 1) as usize;
         Recorder {
-            rto: RtoTracker::new(clients, windows.len()),
             restore: Restoration::new(clients, windows.iter().map(|w| w.start_us).collect()),
             slow_request_us: None,
             split_brain_writes: Vec::new(),
@@ -173,14 +170,8 @@ impl Recorder {
                 served[b] += 1;
                 self.acked += 1;
                 self.latency.record(ack_us.saturating_sub(issue_us));
-                self.rto.succeeded(client, ack_us);
             }
-            Outcome::Failed { at_us } => {
-                self.failed += 1;
-                if let Some(i) = self.incident_at(at_us) {
-                    self.rto.failed(client, i, at_us);
-                }
-            }
+            Outcome::Failed { .. } => self.failed += 1,
         }
     }
 

@@ -1,5 +1,8 @@
-//! Per-client recovery tracking: a client is affected by an incident when it
-//! sees a failed request during it, and recovered at its next successful write.
+//! Recovery per residency range, the way a monitor of that range sees it: a
+//! range is affected by an incident when a request to its keys fails during
+//! it, and recovered at its next acknowledged write. (The headline RTO is
+//! `restore.rs`'s, from route probes per client; a route probe has no notion
+//! of a key range, so the per-range figure stays an observed one, labelled so.)
 
 /// Requests arrive in issue order per client, but what counts is when the
 /// client saw each outcome: it recovers at its first success after the last
