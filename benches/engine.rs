@@ -81,18 +81,18 @@ fn spawn(i: usize, secs: u64) -> Vec<String> {
 }
 
 fn table(secs: u64) {
-    println!("| shape | writes/s (wall) | events/s (wall) | peak RSS | report files |");
+    println!("| shape | writes/s (wall) | events/s (wall) | peak RSS | report generation |");
     println!("|---|---:|---:|---:|---:|");
     for i in 0..shapes::all(secs).len() {
         let f = spawn(i, secs);
         let num = |k: usize| f[k].parse::<f64>().unwrap_or(0.0);
         println!(
-            "| {} | {:.2} M | {:.1} M | {} MiB | {:.2} s |",
+            "| {} | {:.2} M | {:.1} M | {} MiB | {:.1} ms |",
             f[0],
             num(1) / num(3) / 1e6,
             num(2) / num(3) / 1e6,
             f[5],
-            num(4)
+            num(4) * 1e3
         );
     }
 }
@@ -126,12 +126,12 @@ fn scaling(secs: u64) {
     let short = spawn(0, secs);
     let long = spawn(0, secs * 10);
     println!(
-        "steady 3-region at {secs} s vs {} s simulated: peak RSS {} -> {} MiB, report generation {} -> {} s",
+        "steady 3-region at {secs} s vs {} s simulated: peak RSS {} -> {} MiB, report generation {:.1} -> {:.1} ms",
         secs * 10,
         short[5],
         long[5],
-        short[4],
-        long[4]
+        short[4].parse::<f64>().unwrap_or(0.0) * 1e3,
+        long[4].parse::<f64>().unwrap_or(0.0) * 1e3
     );
 }
 
