@@ -8,6 +8,7 @@ mod markers;
 mod ranges;
 mod reads;
 mod rto;
+mod shares;
 mod timeline;
 
 pub use lag::lag_svg;

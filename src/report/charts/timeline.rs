@@ -2,73 +2,27 @@
 //! shaded, failover and replication steps (decision, promotion, DNS change,
 //! semi-sync fallback and re-arm) as labelled vertical lines.
 
-use super::common::*;
-use super::markers::{draw_markers, marker_keys, markers};
+use super::common::{message, SIZE};
+use super::shares::{share_svg, ShareChart};
 use crate::metrics::RunResult;
-use plotters::prelude::*;
 
 const TITLE: &str = "Success rate of requests per client region";
 
 /// The chart as SVG text (deterministic bytes).
 pub fn timeline_svg(result: &RunResult) -> String {
-    let r = &result.report;
-    let s = &result.series;
-    let end_us = r.duration_us.saturating_add(r.drain_us).max(1);
-    let title = format!("{TITLE} — {} (seed {})", r.scenario, r.seed);
-    if s.requests.is_empty() {
+    let series = &result.series.requests;
+    if series.is_empty() {
+        let r = &result.report;
+        let title = format!("{TITLE} — {} (seed {})", r.scenario, r.seed);
         return message(SIZE, &title, "no client requests in this run");
     }
-    let axis = TimeAxis::for_span(end_us);
-    let steps = markers(s, end_us);
-    let names: Vec<&String> = s.requests.keys().collect();
-    let twins = identical_to(&s.requests.values().collect::<Vec<_>>());
-    let mut legend = window_keys(s, r.drain_us > 0);
-    for (i, region) in names.iter().enumerate() {
-        let text = match twins[i] {
-            Some(j) => format!("clients in {region} (identical to {})", names[j]),
-            None => format!("clients in {region}"),
-        };
-        legend.push((text, series_key(i, names.len(), twins[i].is_some())));
-    }
-    legend.extend(marker_keys(&steps));
-    // Headroom above 100% for the step labels, so they do not cover the
-    // lines (no tick is labelled above 100).
-    let top = if steps.is_empty() { 105.0 } else { 130.0 };
-    render_chart(SIZE, &title, &legend, |area| {
-        let mut chart = ChartBuilder::on(area)
-            .margin(12)
-            .x_label_area_size(48)
-            .y_label_area_size(64)
-            .build_cartesian_2d(0f64..axis.at(end_us), 0f64..top)?;
-        chart
-            .configure_mesh()
-            .x_desc(axis.label)
-            .y_desc("requests that succeeded (%)")
-            .x_label_formatter(&|v| num(*v))
-            .y_label_formatter(&|v| if *v <= 100.0 { num(*v) } else { String::new() })
-            .label_style((FONT, 15))
-            .axis_desc_style((FONT, 16))
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(BLACK.mix(0.12))
-            .draw()?;
-        let drain = (r.drain_us > 0).then_some((r.duration_us, end_us));
-        shade_windows(&mut chart, s, axis, (0.0, top), drain)?;
-        for (i, per_sec) in s.requests.values().enumerate() {
-            let points = per_sec.iter().enumerate().map(|(sec, &(ok, all))| {
-                (all > 0).then(|| {
-                    let t = axis.at(sec as u64 * 1_000_000 + 500_000);
-                    (t, 100.0 * ok as f64 / all as f64)
-                })
-            });
-            let style = series_style(i, names.len());
-            if twins[i].is_some() {
-                draw_dashed(&mut chart, segments(points), style)?;
-            } else {
-                draw_lines(&mut chart, segments(points), style)?;
-            }
-        }
-        draw_markers(&mut chart, axis, (0.0, top), &steps)
-    })
+    let chart = ShareChart {
+        title: TITLE,
+        y_desc: "requests that succeeded (%)",
+        legend: "clients in ",
+        series,
+    };
+    share_svg(result, &chart)
 }
 
 #[cfg(test)]
