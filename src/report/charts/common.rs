@@ -201,30 +201,6 @@ pub fn series_key(i: usize, n: usize, dashed: bool) -> Key {
     }
 }
 
-/// Draws gap-aware line segments dashed (a lone point as a dot).
-pub fn draw_dashed<'a, X, Y, DB>(
-    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
-    parts: Vec<Vec<(f64, f64)>>,
-    style: ShapeStyle,
-) -> Drawn
-where
-    DB: DrawingBackend + 'a,
-    DB::ErrorType: 'static,
-    X: Ranged<ValueType = f64>,
-    Y: Ranged<ValueType = f64>,
-{
-    for part in parts {
-        if part.len() == 1 {
-            chart.draw_series(part.into_iter().map(|p| Circle::new(p, 2, style.filled())))?;
-        } else {
-            chart.draw_series(std::iter::once(plotters::element::DashedPathElement::new(
-                part, 8, 6, style,
-            )))?;
-        }
-    }
-    Ok(())
-}
-
 /// A fault window's label: the window's own text when it reads as prose,
 /// else the run timeline's `fault` entry at the same instant.
 pub fn fault_label(series: &Series, start_us: u64, label: &str) -> String {
@@ -313,11 +289,12 @@ pub fn segments(points: impl Iterator<Item = Option<(f64, f64)>>) -> Vec<Vec<(f6
     out
 }
 
-/// Draws gap-aware line segments (a lone point as a dot).
-pub fn draw_lines<'a, X, Y, DB>(
+/// Draws gap-aware line segments, solid or dashed (a lone point as a dot).
+pub fn draw_parts<'a, X, Y, DB>(
     chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
     parts: Vec<Vec<(f64, f64)>>,
     style: ShapeStyle,
+    dashed: bool,
 ) -> Drawn
 where
     DB: DrawingBackend + 'a,
@@ -328,6 +305,10 @@ where
     for part in parts {
         if part.len() == 1 {
             chart.draw_series(part.into_iter().map(|p| Circle::new(p, 2, style.filled())))?;
+        } else if dashed {
+            chart.draw_series(std::iter::once(plotters::element::DashedPathElement::new(
+                part, 8, 6, style,
+            )))?;
         } else {
             chart.draw_series(std::iter::once(PathElement::new(part, style)))?;
         }

@@ -86,16 +86,12 @@ pub fn lag_svg(result: &RunResult) -> String {
                 .iter()
                 .enumerate()
                 .map(|(sec, &lag)| (lag > 0).then(|| (mid(sec), log_ms(lag))));
-            if twins[i].is_some() {
-                draw_dashed(&mut chart, segments(points), style)?;
-            } else {
-                draw_lines(&mut chart, segments(points), style)?;
-            }
+            draw_parts(&mut chart, segments(points), style, twins[i].is_some())?;
             let waiting = backlog[i]
                 .iter()
                 .enumerate()
                 .map(|(sec, age)| age.map(|a| (mid(sec), log_ms(a.max(1)))));
-            draw_dashed(&mut chart, segments(waiting), style)?;
+            draw_parts(&mut chart, segments(waiting), style, true)?;
         }
         draw_markers(&mut chart, axis, y, &steps)
     })

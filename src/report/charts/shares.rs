@@ -69,11 +69,7 @@ pub fn share_svg(result: &RunResult, c: &ShareChart) -> String {
                 })
             });
             let style = series_style(i, names.len());
-            if twins[i].is_some() {
-                draw_dashed(&mut chart, segments(points), style)?;
-            } else {
-                draw_lines(&mut chart, segments(points), style)?;
-            }
+            draw_parts(&mut chart, segments(points), style, twins[i].is_some())?;
         }
         draw_markers(&mut chart, axis, (0.0, top), &steps)
     })
