@@ -114,16 +114,28 @@ fn probe_round(env: &mut Env, sight: &Sight, tau: u64) {
     let fallback = sight.fallback;
     let homes = homes_mask(env, sight.topo);
     let n = env.n;
-    let accepting: Vec<bool> = (0..n)
-        .map(|r| accepts_writes(env, sight, r, tau, homes))
-        .collect();
+    // The regions and legs first (each region and pair once), then every
+    // client's route looked up in them; buffers reused round to round.
+    let restore = &mut env.rec.restore;
+    let (mut buf, mut regions, mut legs) = (
+        std::mem::take(&mut restore.buf),
+        std::mem::take(&mut restore.buf_regions),
+        std::mem::take(&mut restore.buf_legs),
+    );
+    regions.clear();
+    regions.extend((0..n).map(|r| RegionProbe {
+        up: env.plan.region_up_at(r, tau),
+        accepts: accepts_writes(env, sight, r, tau, homes),
+    }));
+    let p = &env.plan;
+    legs.clear();
+    legs.extend((0..n * n).map(|i| {
+        let (a, b) = (i / n, i % n);
+        p.uncut_during(a, b, tau, tau) && p.uncut_during(b, a, tau, tau)
+    }));
     let single = matches!(sight.topo, Topology::Single(_));
     let forwards = matches!(env.router, Router::Anycast(_)) && single;
-    let mut buf = std::mem::take(&mut env.rec.restore.buf);
     buf.clear();
-    let p = &env.plan;
-    let two_way =
-        |a: RegionId, b: RegionId| p.uncut_during(a, b, tau, tau) && p.uncut_during(b, a, tau, tau);
     for (c, client) in env.clients.iter().enumerate() {
         let client_id = c as u32;
         let from = client.region;
@@ -136,24 +148,15 @@ fn probe_round(env: &mut Env, sight: &Sight, tau: u64) {
         };
         let via = env.router.reached(p, reach, fallback);
         let dst = if forwards { fallback } else { via };
-        let path = p.region_up_at(via, tau)
-            && p.region_up_at(dst, tau)
-            && two_way(from, via)
-            && two_way(via, dst);
+        let path =
+            regions[via].up && regions[dst].up && legs[from * n + via] && legs[via * n + dst];
         buf.push(RouteProbe {
             via: via as u8,
             dst: dst as u8,
             path,
-            accepts: accepting[dst],
+            accepts: regions[dst].accepts,
         });
     }
-    let regions = (0..n)
-        .map(|r| RegionProbe {
-            up: p.region_up_at(r, tau),
-            accepts: accepting[r],
-        })
-        .collect();
-    let legs = (0..n * n).map(|i| two_way(i / n, i % n)).collect();
     let writers = writers_now(env, sight, tau);
     let restore = &mut env.rec.restore;
     restore.buf = buf;
