@@ -7,13 +7,15 @@
 //!
 //! - `plan.rs`: the faults as timed steps (start, how long, held to the end).
 //! - `fis.rs`: AWS FIS experiment templates, one per region whose resources
-//!   they act on; `fis_readme.rs`: the README beside them.
+//!   they act on; `fis_actions.rs`: each fault's actions and the wait chain;
+//!   `fis_readme.rs`: the README beside them.
 //! - `chaos_mesh.rs`: Chaos Mesh manifests (one Workflow); `yaml.rs`: the
 //!   small YAML emitter they are written with; `chaos_mesh_readme.rs`: its README.
 
 mod chaos_mesh;
 mod chaos_mesh_readme;
 mod fis;
+mod fis_actions;
 mod fis_readme;
 mod plan;
 mod yaml;
