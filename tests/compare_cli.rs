@@ -81,7 +81,7 @@ fn measured_figures_are_placed_among_the_seeds() {
     );
     let md = std::fs::read_to_string(out.join("t/compare.md")).unwrap();
     assert_eq!(String::from_utf8_lossy(&r.stdout), md);
-    assert!(md.contains("seeds 1..4 (4 runs)"), "{md}");
+    assert!(md.contains("(seeds 1..4, 4 runs)"), "{md}");
     let rto_row = md.lines().find(|l| l.starts_with("| RTO |")).unwrap();
     assert!(rto_row.ends_with("| ok |"), "{rto_row}");
     let lost = md

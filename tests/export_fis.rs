@@ -339,3 +339,20 @@ fn the_cli_writes_the_templates_and_refuses_a_link() {
     assert_eq!(r.status.code(), Some(2));
     assert!(std::fs::read_dir(&elsewhere).unwrap().next().is_none());
 }
+
+#[test]
+fn the_readme_shows_the_real_exports_of_ap_async_dns() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let s = load_path(std::path::Path::new("scenarios/ap-async-dns.toml")).unwrap();
+    let fis = export_files(&s, ExportTarget::Fis);
+    assert!(
+        readme.contains(&format!("```json\n{}```", fis[0].1)),
+        "README's FIS template is stale"
+    );
+    let cm = export_files(&s, ExportTarget::ChaosMesh);
+    assert!(
+        readme.contains(&format!("```yaml\n{}```", cm[0].1)),
+        "README's workflow is stale"
+    );
+    assert!(readme.contains("](docs/game-day.md)"));
+}

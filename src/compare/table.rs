@@ -180,7 +180,7 @@ pub fn compare_md(c: &Comparison) -> String {
     let name = crate::export::md_text(&c.scenario);
     let _ = writeln!(o, "# {name}: game day vs simulation\n");
     let runs = match (c.ranged, c.seeds.as_slice()) {
-        (true, [first, .., last]) => format!("seeds {first}..{last} ({} runs)", c.seeds.len()),
+        (true, [first, .., last]) => format!("seeds {first}..{last}, {} runs", c.seeds.len()),
         (_, [one]) => format!("seed {one}"),
         _ => format!("{} runs", c.seeds.len()),
     };
