@@ -172,3 +172,16 @@ fn bad_measured_json_exits_2_naming_the_key() {
     assert_eq!(r.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&r.stderr).contains("missing.json"));
 }
+
+#[test]
+fn export_and_compare_help_have_examples() {
+    for cmd in ["export", "compare"] {
+        let r = regionsim(&[cmd, "--help"]);
+        assert_eq!(r.status.code(), Some(0));
+        let text = String::from_utf8_lossy(&r.stdout);
+        assert!(
+            text.contains("Example") && text.contains(&format!("regionsim {cmd} scenarios/")),
+            "{text}"
+        );
+    }
+}
