@@ -278,3 +278,31 @@ pub fn compare_md(c: &Comparison) -> String {
     let _ = writeln!(o, "\n{how} Detection is the slowest incident's: its start until the decision that acted on it.");
     o
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_run_is_off_past_a_quarter() {
+        let s = Sample::Int(60_000_000);
+        assert_eq!(
+            single(Figure::Rto, Sample::Int(70_000_000), s),
+            Verdict::Within
+        );
+        assert_eq!(
+            single(Figure::Rto, Sample::Int(90_000_000), s),
+            Verdict::Differs(1.5)
+        );
+        assert_eq!(single(Figure::Rto, Sample::Unbounded, s), Verdict::Above);
+        assert_eq!(
+            single(Figure::LostWrites, Sample::Int(1), Sample::Int(0)),
+            Verdict::Within
+        );
+        assert_eq!(
+            single(Figure::LostWrites, Sample::Int(5), Sample::Int(0)),
+            Verdict::Above
+        );
+        assert!(Verdict::Differs(0.5).is_off() && !Verdict::Tail.is_off());
+    }
+}
