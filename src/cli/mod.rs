@@ -7,7 +7,9 @@
 
 mod check;
 mod check_json;
+mod compare;
 mod completions;
+mod export;
 mod files;
 mod io;
 mod merge;
@@ -174,6 +176,18 @@ pub enum Command {
     /// XML; --baseline flags metrics that got worse than earlier reports.
     #[command(after_help = CHECK_EXAMPLE)]
     Check(check::CheckArgs),
+    /// Write the scenario's faults as an AWS FIS experiment or Chaos Mesh manifests.
+    ///
+    /// OUT/<scenario name>/fis/ (templates, README.md) or .../chaos-mesh/
+    /// (workflow.yaml, README.md); the README lists what could not be exported.
+    #[command(after_help = export::EXAMPLE)]
+    Export(export::ExportArgs),
+    /// Put figures measured on a game day beside the simulated ones.
+    ///
+    /// Over --seeds: where each measured figure falls among the simulated
+    /// percentiles; writes OUT/<scenario name>/compare.md.
+    #[command(after_help = compare::EXAMPLE)]
+    Compare(compare::CompareArgs),
     /// Print the JSON Schema of the scenario format (for editors).
     #[command(after_help = SCHEMA_EXAMPLE)]
     Schema,
@@ -209,6 +223,8 @@ where
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Check(args) => check::check(&args),
+        Command::Export(args) => export::export(&args),
+        Command::Compare(args) => compare::compare(&args),
         Command::Schema => schema::schema(),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
