@@ -7,7 +7,11 @@
 //! once warm). A lane holds events whose times never decrease; only its head
 //! sits in the heap, and popping a head that has a successor replaces the root
 //! in place (one sift instead of a pop and a push). The heap is 4-ary: half the
-//! depth of a binary heap and its four children share a cache line.
+//! depth of a binary heap and its four children share a cache line. A pop
+//! walks the root's hole down the least children to a leaf and lifts the last
+//! key from there (bottom-up: it came from the bottom, so it rarely rises),
+//! which measured 8% faster on the steady shape than sifting it down from the
+//! root.
 //!
 //! Tried and measured against it on the benchmark shapes (`benches/engine.rs`):
 //! a radix heap over time (bucket 0 kept in sequence order) executed ~7% fewer
