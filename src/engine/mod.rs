@@ -2,6 +2,7 @@
 //! It knows nothing of regions.
 
 pub mod dist;
+mod heap;
 pub mod queue;
 pub mod rng;
 pub mod sim;

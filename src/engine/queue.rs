@@ -1,23 +1,21 @@
 //! The event queue: a (time, insertion sequence) min-heap of 16-byte keys, with
 //! FIFO lanes beside it for fixed-delay traffic (a link direction, a timeout).
 //!
-//! Equal times pop in insertion order. A heap entry is one `u128`:
-//! `time << 64 | seq << 32 | slot`, so one integer comparison orders it; the
-//! payload sits in a slab (reused through a free list: no allocation per event
-//! once warm). A lane holds events whose times never decrease; only its head
-//! sits in the heap, and popping a head that has a successor replaces the root
-//! in place (one sift instead of a pop and a push). The heap is 4-ary: half the
-//! depth of a binary heap and its four children share a cache line. A pop
-//! walks the root's hole down the least children to a leaf and lifts the last
-//! key from there (bottom-up: it came from the bottom, so it rarely rises),
-//! which measured 8% faster on the steady shape than sifting it down from the
-//! root.
+//! Equal times pop in insertion order. A key is one `u128`:
+//! `time << 64 | seq << 32 | slot`, so one integer comparison orders it. Two
+//! heaps (`heap.rs`) hold the keys: one for events whose payload sits in a slab
+//! (reused through a free list: no allocation per event once warm), one for the
+//! heads of the lanes (slot = lane index). A lane holds events whose times never
+//! decrease; only its head has a key, and popping a head that has a successor
+//! replaces the lane heap's root in place. Keeping lane heads apart means a lane
+//! pop (three per write on the steady shape) sifts through a handful of lane
+//! heads, not through every event in flight; a pop compares the two roots.
 //!
 //! Tried and measured against it on the benchmark shapes (`benches/engine.rs`):
 //! a radix heap over time (bucket 0 kept in sequence order) executed ~7% fewer
 //! instructions on the steady shape but ran no faster there or on the 10- and
 //! 64-region shapes, and ~30% slower on the health-check shape (probes spread
-//! over many distinct times make it spread buckets often); the simpler heap stayed.
+//! over many distinct times make it spread buckets often); the heap stayed.
 //!
 //! Sequence numbers are 32 bits. Before they would run out, the pending ones
 //! are renumbered by rank (their order, which is all that matters, is kept),
@@ -25,12 +23,8 @@
 
 use std::collections::VecDeque;
 
+use super::heap::Heap;
 use super::time::SimTime;
-
-/// Marks a heap slot that names a lane rather than a slab entry.
-const LANE_BIT: u32 = 1 << 31;
-/// Children per heap node.
-const ARITY: usize = 4;
 
 fn key(time: u64, seq: u32, slot: u32) -> u128 {
     (u128::from(time) << 64) | (u128::from(seq) << 32) | u128::from(slot)
@@ -48,30 +42,6 @@ fn key_slot(k: u128) -> u32 {
     k as u32
 }
 
-/// The least of a full node's four children and its index among them, in
-/// three comparisons whose outcomes do not depend on one another.
-#[inline(always)]
-fn least_of_four(a: u128, b: u128, c: u128, d: u128) -> (u128, usize) {
-    let (x, i) = if b < a { (b, 1) } else { (a, 0) };
-    let (y, j) = if d < c { (d, 3) } else { (c, 2) };
-    if y < x {
-        (y, j)
-    } else {
-        (x, i)
-    }
-}
-
-/// The least of a last, partly filled node's children and its index.
-fn least_of(kids: &[u128]) -> (u128, usize) {
-    let mut best = (kids[0], 0);
-    for (i, &c) in kids.iter().enumerate().skip(1) {
-        if c < best.0 {
-            best = (c, i);
-        }
-    }
-    best
-}
-
 /// Identifies a FIFO lane created with [`EventQueue::add_lane`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LaneId(pub u32);
@@ -79,7 +49,10 @@ pub struct LaneId(pub u32);
 /// A deterministic event queue ordered by (time, insertion sequence).
 #[derive(Debug)]
 pub struct EventQueue<E> {
-    heap: Vec<u128>,
+    /// Keys of slab events.
+    heap: Heap,
+    /// Keys of lane heads.
+    heads: Heap,
     slab: Vec<E>,
     free: Vec<u32>,
     lanes: Vec<VecDeque<(u64, u32, E)>>,
@@ -102,7 +75,8 @@ impl<E: Copy> EventQueue<E> {
 
     fn with_seq_limit(seq_limit: u32) -> Self {
         EventQueue {
-            heap: Vec::with_capacity(1024),
+            heap: Heap::with_capacity(1024),
+            heads: Heap::with_capacity(16),
             slab: Vec::with_capacity(1024),
             free: Vec::with_capacity(1024),
             lanes: Vec::new(),
@@ -149,7 +123,7 @@ impl<E: Copy> EventQueue<E> {
                 (self.slab.len() - 1) as u32
             }
         };
-        self.heap_push(key(time.0, seq, slot));
+        self.heap.push(key(time.0, seq, slot));
         self.len += 1;
     }
 
@@ -164,16 +138,25 @@ impl<E: Copy> EventQueue<E> {
         }
         let seq = self.seq();
         if self.lanes[l].is_empty() {
-            self.heap_push(key(time.0, seq, lane.0 | LANE_BIT));
+            self.heads.push(key(time.0, seq, lane.0));
         }
         self.lanes[l].push_back((time.0, seq, ev));
         self.len += 1;
     }
 
+    /// The earliest key of either heap.
+    #[inline]
+    fn top(&self) -> Option<u128> {
+        match (self.heap.first(), self.heads.first()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
     /// Time of the earliest event, if any.
     #[inline]
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.first().map(|&k| SimTime(key_time(k)))
+        self.top().map(|k| SimTime(key_time(k)))
     }
 
     /// Removes and returns the earliest event.
@@ -184,98 +167,31 @@ impl<E: Copy> EventQueue<E> {
     }
 
     /// Removes and returns the earliest event's payload; the queue must not be
-    /// empty (check with [`EventQueue::peek_time`]). Returning the bare payload,
-    /// not an `Option` of a tuple, keeps its copy one aligned move the caller
-    /// can read back at once (an `Option` wrapper made the compiler split it
-    /// into unaligned pieces that stalled store forwarding on every event).
+    /// empty (check with [`EventQueue::peek_time`]).
     #[inline]
     pub fn pop_nonempty(&mut self) -> E {
-        let top = self.heap[0];
-        let slot = key_slot(top);
         self.len -= 1;
-        if slot & LANE_BIT == 0 {
+        let from_lane = match (self.heap.first(), self.heads.first()) {
+            (Some(a), Some(b)) => b < a,
+            (a, _) => a.is_none(),
+        };
+        if !from_lane {
+            let slot = self.heap.first().map_or(0, key_slot);
             self.free.push(slot);
-            self.heap_pop_root();
+            self.heap.pop_root();
             return self.slab[slot as usize];
         }
-        let lane = &mut self.lanes[(slot & !LANE_BIT) as usize];
+        let slot = self.heads.first().map_or(0, key_slot);
+        let lane = &mut self.lanes[slot as usize];
         let ev = match lane.pop_front() {
             Some((_, _, ev)) => ev,
-            None => unreachable!("a lane in the heap is never empty"),
+            None => unreachable!("a lane with a head key is never empty"),
         };
         match lane.front() {
-            Some(&(t, s, _)) => self.heap_replace_root(key(t, s, slot)),
-            None => self.heap_pop_root(),
+            Some(&(t, s, _)) => self.heads.replace_root(key(t, s, slot)),
+            None => self.heads.pop_root(),
         }
         ev
-    }
-
-    fn heap_push(&mut self, k: u128) {
-        self.heap.push(k);
-        self.sift_up(self.heap.len() - 1, k);
-    }
-
-    /// Removes the root: its hole walks down the path of least children to a
-    /// leaf (no comparison against the moved key on the way), and the last key
-    /// rises from there: it came from the bottom, so it rarely rises far.
-    fn heap_pop_root(&mut self) {
-        let Some(last) = self.heap.pop() else { return };
-        let heap = &mut self.heap[..];
-        let n = heap.len();
-        if n == 0 {
-            return;
-        }
-        let mut pos = 0;
-        loop {
-            let first = ARITY * pos + 1;
-            let (least, at) = match heap.get(first..first + ARITY) {
-                Some(&[a, b, c, d]) => least_of_four(a, b, c, d),
-                _ if first < n => least_of(&heap[first..]),
-                _ => break,
-            };
-            heap[pos] = least;
-            pos = first + at;
-        }
-        self.sift_up(pos, last);
-    }
-
-    fn heap_replace_root(&mut self, k: u128) {
-        self.sift_down(0, k);
-    }
-
-    /// Moves `k` from the hole at `pos` towards the root to its place.
-    fn sift_up(&mut self, mut pos: usize, k: u128) {
-        while pos > 0 {
-            let parent = (pos - 1) / ARITY;
-            let p = self.heap[parent];
-            if p <= k {
-                break;
-            }
-            self.heap[pos] = p;
-            pos = parent;
-        }
-        self.heap[pos] = k;
-    }
-
-    /// Moves `k` from the hole at `pos` towards the leaves to its place. Keys
-    /// are unique (the sequence number is), so no comparison ever ties.
-    fn sift_down(&mut self, mut pos: usize, k: u128) {
-        let heap = &mut self.heap[..];
-        let n = heap.len();
-        loop {
-            let first = ARITY * pos + 1;
-            let (least, at) = match heap.get(first..first + ARITY) {
-                Some(&[a, b, c, d]) => least_of_four(a, b, c, d),
-                _ if first < n => least_of(&heap[first..]),
-                _ => break,
-            };
-            if least >= k {
-                break;
-            }
-            heap[pos] = least;
-            pos = first + at;
-        }
-        heap[pos] = k;
     }
 
     /// Gives the pending events sequence numbers 0.. in their current order.
@@ -283,14 +199,18 @@ impl<E: Copy> EventQueue<E> {
     fn renumber(&mut self) {
         let mut seqs: Vec<u32> = self
             .heap
+            .keys_mut()
             .iter()
-            .filter(|&&k| key_slot(k) & LANE_BIT == 0)
             .map(|&k| key_seq(k))
             .chain(self.lanes.iter().flatten().map(|e| e.1))
             .collect();
         seqs.sort_unstable();
         let rank = |s: u32| seqs.binary_search(&s).map_or(0, |i| i as u32);
-        for k in &mut self.heap {
+        // Ranks keep the order, so both heaps stay heaps.
+        for k in self.heap.keys_mut() {
+            *k = key(key_time(*k), rank(key_seq(*k)), key_slot(*k));
+        }
+        for k in self.heads.keys_mut() {
             *k = key(key_time(*k), rank(key_seq(*k)), key_slot(*k));
         }
         for e in self.lanes.iter_mut().flatten() {
@@ -409,8 +329,8 @@ mod tests {
     fn heap_keys_are_one_word_pair() {
         // The hot entries are 16 bytes whatever the payload.
         assert_eq!(std::mem::size_of::<u128>(), 16);
-        let k = key(7, 3, LANE_BIT | 2);
-        assert_eq!((key_time(k), key_seq(k), key_slot(k)), (7, 3, LANE_BIT | 2));
+        let k = key(7, 3, 2);
+        assert_eq!((key_time(k), key_seq(k), key_slot(k)), (7, 3, 2));
     }
 
     #[test]
