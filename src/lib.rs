@@ -8,10 +8,12 @@
 
 pub mod cli;
 pub mod engine;
+pub mod explore;
 pub mod metrics;
 pub mod model;
 pub mod report;
 pub mod scenario;
+pub mod shrink;
 pub mod sweep;
 
 pub use model::simulate;
