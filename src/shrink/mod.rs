@@ -59,11 +59,11 @@ impl Size {
         }
     }
 
-    /// One line: `2 faults, 3 regions, 1 client groups (200 clients), ...`.
+    /// One line: `faults 2, regions 3, client groups 1 (200 clients), ...`.
     pub fn line(&self) -> String {
         use crate::engine::time::fmt_duration;
         format!(
-            "{} faults, {} regions, {} client groups ({} clients), duration {}, drain {}, {} writes/s, {} keys",
+            "faults {}, regions {}, client groups {} ({} clients), duration {}, drain {}, {} writes/s, keys {}",
             self.faults,
             self.regions,
             self.client_groups,
