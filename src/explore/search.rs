@@ -214,7 +214,9 @@ impl Search<'_> {
                 for (value, sign) in [(v.saturating_sub(step), "-"), (v.saturating_add(step), "+")]
                 {
                     let mut p = cur.point.clone();
-                    p.values[k] = value;
+                    if let Some(slot) = p.values.get_mut(k) {
+                        *slot = value;
+                    }
                     if let Some(p) = self.fresh(p, &batch) {
                         let why = format!(
                             "refine around #{}: {path} {sign}{}",

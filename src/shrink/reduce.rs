@@ -363,3 +363,7 @@ pub fn numeric_candidates(
     }
     out
 }
+
+#[cfg(test)]
+#[path = "reduce_tests.rs"]
+mod tests;
