@@ -141,7 +141,11 @@ fn explore_finds_the_crash_at_the_end_of_the_partition() {
 fn explore_output_is_the_same_for_any_jobs() {
     let dir = temp_dir("explore", "jobs");
     let file = dir.join("s.toml");
-    std::fs::write(&file, semi_sync_crash("50s", "lost_writes = 25000")).unwrap();
+    let text = format!(
+        "# The author's comment, kept.\n{}",
+        semi_sync_crash("50s", "lost_writes = 25000")
+    );
+    std::fs::write(&file, text).unwrap();
     let mut outs = Vec::new();
     for jobs in ["1", "2"] {
         let out = dir.join(format!("out{jobs}"));
@@ -282,6 +286,20 @@ fn shrink_keeps_only_the_outage() {
         "--jobs",
         "2",
     ]);
+    let one = dir.join("small-1.toml");
+    let r1 = regionsim(&[
+        "shrink",
+        file.to_str().unwrap(),
+        "--out",
+        one.to_str().unwrap(),
+        "--jobs",
+        "1",
+    ]);
+    assert_eq!(r1.status.code(), Some(0));
+    assert!(
+        std::fs::read(&out).ok() == std::fs::read(&one).ok(),
+        "shrink differs between --jobs 1 and --jobs 2"
+    );
     let stdout = String::from_utf8_lossy(&r.stdout);
     assert_eq!(
         r.status.code(),
