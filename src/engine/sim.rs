@@ -88,7 +88,8 @@ pub fn run_limited<E: Copy + Tagged, H: Handler<E>>(
         if stats.events >= max_events {
             return Err(StopReason::EventBound(max_events));
         }
-        let Some((now, ev)) = queue.pop() else { break };
+        let now = t;
+        let ev = queue.pop_nonempty();
         stats.events += 1;
         if stats.events & 0xffff == 0 {
             if let Some(p) = progress {

@@ -62,6 +62,7 @@ pub enum Ev {
 }
 
 impl Tagged for Ev {
+    #[inline]
     fn tag(&self) -> u64 {
         match *self {
             Ev::NextWrite => 1,

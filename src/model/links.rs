@@ -23,7 +23,7 @@ const Z99: f64 = 2.326_347_874;
 fn to_us(x: f64) -> u64 {
     if x.is_finite() && x > 0.0 {
         // Bounded: one day is far beyond any sensible one-way latency.
-        x.min(86_400e6).round() as u64
+        crate::engine::dist::round_to_u64(x.min(86_400e6))
     } else {
         0
     }

@@ -122,7 +122,7 @@ impl Workload {
                     .as_ref()
                     .map_or(1.0, |e| e.sample(&mut self.rng) * US_PER_SEC as f64);
                 self.clock = (self.clock + gap.clamp(0.0, 1e15)).min(1e15);
-                (self.clock.round() as u64).max(now)
+                crate::engine::dist::round_to_u64(self.clock).max(now)
             }
         }
     }

@@ -91,3 +91,76 @@ pub fn temp_dir(kind: &str, name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+/// A scenario with every fault kind and awkward timings (two faults at one
+/// instant, one at 0, one that never ends, one partition one-way and between
+/// sides), for the exports.
+pub const EVERY_FAULT_KIND: &str = r#"
+name = "every-fault"
+description = "each fault kind: \"quoted\", odd timings"
+duration = "20m"
+drain = "1m"
+[[regions]]
+name = "us-east-1"
+[[regions]]
+name = "eu-west-1"
+[[regions]]
+name = "ap-northeast-1"
+[[links]]
+between = ["us-east-1", "eu-west-1"]
+latency = "38ms"
+[[links]]
+between = ["us-east-1", "ap-northeast-1"]
+latency = "70ms"
+[[links]]
+between = ["eu-west-1", "ap-northeast-1"]
+latency = "110ms"
+[workload]
+writes_per_sec = 10
+keys = 10
+[[workload.clients]]
+region = "us-east-1"
+share = 1.0
+count = 1
+[replication]
+topology = "multi-primary"
+mode = "async"
+[conflicts]
+resolution = "lww"
+[[faults]]
+kind = "region-outage"
+region = "ap-northeast-1"
+at = "90s"
+duration = "2m"
+[[faults]]
+kind = "partition"
+sides = [["us-east-1"], ["eu-west-1", "ap-northeast-1"]]
+direction = "forward"
+at = "5m"
+duration = "1m"
+[[faults]]
+kind = "partition"
+between = ["us-east-1", "eu-west-1"]
+at = "5m"
+duration = "1m30s"
+[[faults]]
+kind = "latency"
+between = ["us-east-1", "eu-west-1"]
+at = "8m"
+duration = "2m"
+add = "120ms"
+[[faults]]
+kind = "clock-skew"
+region = "eu-west-1"
+at = "10m"
+offset = "-40ms"
+[[faults]]
+kind = "region-outage"
+region = "us-east-1"
+at = "12m"
+[[faults]]
+kind = "region-outage"
+region = "eu-west-1"
+at = "0s"
+duration = "1m"
+"#;
