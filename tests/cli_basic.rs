@@ -52,6 +52,8 @@ fn help_has_examples_and_exits_0() {
     for args in [
         &["run", "--help"][..],
         &["validate", "--help"],
+        &["explore", "--help"],
+        &["shrink", "--help"],
         &["help", "run"],
         &["--help"],
     ] {

@@ -9,6 +9,7 @@ mod check;
 mod check_json;
 mod compare;
 mod completions;
+mod explore;
 mod export;
 mod files;
 mod io;
@@ -17,6 +18,7 @@ mod output;
 mod progress;
 mod run;
 mod schema;
+mod shrink;
 mod sweep;
 mod validate;
 
@@ -122,6 +124,33 @@ Example:
 Exit codes: 0 all good, 1 some run breached a budget, 2 invalid, foreign, overlapping
 or missing shards.";
 
+const EXPLORE_EXAMPLE: &str = "\
+Examples:
+  regionsim explore scenarios/semi-sync-fallback-trap.toml --runs 200
+    searches each fault's start and duration and the seed for the most lost
+    writes (the first budget): fault times just before and after every
+    control-plane instant of a first run (probes, verdicts, the semi-sync
+    timeout, TTL expiries, promotion ends, fault edges), random points, then a
+    local search; writes reports/semi-sync-fallback-trap/worst.toml (runnable),
+    explore.json (every candidate) and lost_writes-vs-fault<N>-start.svg
+  regionsim explore S.toml --budget rto --vary 'faults[0].at=5m..10m' --jobs 4
+    only the first fault's start moves, within 5m..10m; the same result for any --jobs
+
+Exit codes: 0 the worst case holds every budget, 1 it breaches one, 2 invalid input,
+3 internal error (a bug).";
+
+const SHRINK_EXAMPLE: &str = "\
+Examples:
+  regionsim shrink reports/semi-sync-fallback-trap/worst.toml
+    drops faults, regions (with their links, clients and references) and client
+    groups, then shortens the duration and drain, lowers the rate, keys and
+    client counts and rounds numbers, keeping each change only while the same
+    budget still breaks; writes reports/<name>/shrunk.toml and prints the sizes
+  regionsim shrink S.toml --seed 7 --budget rto --out small.toml
+
+Exit codes: 0 shrunk (or the scenario does not break the budget: nothing to shrink),
+2 invalid input, 3 internal error (a bug).";
+
 const COMPLETIONS_EXAMPLE: &str = "\
 Examples:
   regionsim completions bash > /etc/bash_completion.d/regionsim
@@ -176,6 +205,19 @@ pub enum Command {
     /// XML; --baseline flags metrics that got worse than earlier reports.
     #[command(after_help = CHECK_EXAMPLE)]
     Check(check::CheckArgs),
+    /// Search fault timings and seeds for the worst case of one metric.
+    ///
+    /// Writes OUT/<scenario name>/worst.toml (the scenario with the worst
+    /// fault times and seed, runnable), explore.json (every candidate) and a
+    /// chart of the metric against each fault's start.
+    #[command(after_help = EXPLORE_EXAMPLE)]
+    Explore(explore::ExploreArgs),
+    /// Find a smaller scenario that still breaks the same budget.
+    ///
+    /// Writes it (default OUT reports/<scenario name>/shrunk.toml) with a
+    /// header listing what was removed, and prints the sizes before and after.
+    #[command(after_help = SHRINK_EXAMPLE)]
+    Shrink(shrink::ShrinkArgs),
     /// Write the scenario's faults as an AWS FIS experiment or Chaos Mesh manifests.
     ///
     /// OUT/<scenario name>/fis/ (templates, README.md) or .../chaos-mesh/
@@ -223,6 +265,8 @@ where
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Check(args) => check::check(&args),
+        Command::Explore(args) => explore::explore(&args),
+        Command::Shrink(args) => shrink::shrink(&args),
         Command::Export(args) => export::export(&args),
         Command::Compare(args) => compare::compare(&args),
         Command::Schema => schema::schema(),

@@ -329,7 +329,7 @@ pub(crate) fn budgets(
 }
 
 /// Why the scenario cannot produce `metric` (and what to do), if it cannot.
-fn cannot_produce(
+pub(crate) fn cannot_produce(
     metric: &Metric,
     replication: &Replication,
     residency: &[ResidencyRule],

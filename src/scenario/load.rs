@@ -187,7 +187,7 @@ pub(crate) fn toml_to_json(
 }
 
 /// The file as a JSON value tree (TOML is converted), for shape checks and overrides.
-fn tree(text: &str, format: Format) -> Result<serde_json::Value, ScenarioError> {
+pub(crate) fn tree(text: &str, format: Format) -> Result<serde_json::Value, ScenarioError> {
     match format {
         Format::Toml => {
             let table: toml::Table = toml::from_str(text).map_err(|e| toml_error(text, ".", &e))?;

@@ -9,6 +9,7 @@ mod budgets_dto;
 mod checks;
 mod dist;
 mod dto;
+mod emit;
 mod escape;
 mod failover;
 mod leaf;
@@ -30,6 +31,7 @@ mod tests;
 use std::fmt;
 use std::path::Path;
 
+pub use emit::to_toml;
 pub use escape::escape_controls;
 pub use schema::scenario_schema;
 pub use types::*;
@@ -156,6 +158,24 @@ pub fn read_source(path: &Path) -> Result<String, ScenarioError> {
             "the file is not valid UTF-8 text; save it as UTF-8".to_string(),
         )
     })
+}
+
+/// Why `s` cannot produce `metric` (so that no budget, and no search, may
+/// name it), if it cannot.
+pub fn cannot_produce(s: &Scenario, metric: &crate::metrics::Metric) -> Option<&'static str> {
+    checks::cannot_produce(
+        metric,
+        &s.replication,
+        &s.residency,
+        s.workload.reads_per_sec > 0.0,
+    )
+}
+
+/// The file as a value tree (TOML is converted to JSON values), for tools that
+/// edit a scenario (`shrink`) before parsing it again.
+pub fn value_tree(text: &str, format: Format) -> Result<serde_json::Value, ScenarioError> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    load::tree(body, format)
 }
 
 /// Parse scenario text. `file_label` names the file in errors.
