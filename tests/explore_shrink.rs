@@ -295,7 +295,8 @@ fn shrink_keeps_only_the_outage() {
         "--jobs",
         "1",
     ]);
-    assert_eq!(r1.status.code(), Some(0));
+    // Shrunk, and the smaller scenario still breaks the budget: exit 1.
+    assert_eq!(r1.status.code(), Some(1));
     assert!(
         std::fs::read(&out).ok() == std::fs::read(&one).ok(),
         "shrink differs between --jobs 1 and --jobs 2"
@@ -303,7 +304,7 @@ fn shrink_keeps_only_the_outage() {
     let stdout = String::from_utf8_lossy(&r.stdout);
     assert_eq!(
         r.status.code(),
-        Some(0),
+        Some(1),
         "{}",
         String::from_utf8_lossy(&r.stderr)
     );

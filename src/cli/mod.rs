@@ -148,8 +148,9 @@ Examples:
     budget still breaks; writes reports/<name>/shrunk.toml and prints the sizes
   regionsim shrink S.toml --seed 7 --budget rto --out small.toml
 
-Exit codes: 0 shrunk (or the scenario does not break the budget: nothing to shrink),
-2 invalid input, 3 internal error (a bug).";
+Exit codes: 1 shrunk (the smaller scenario written still breaks the budget), 0 the
+scenario does not break the budget (nothing to shrink), 2 invalid input, 3 internal
+error (a bug).";
 
 const COMPLETIONS_EXAMPLE: &str = "\
 Examples:

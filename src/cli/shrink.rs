@@ -5,7 +5,7 @@ use super::explore::{default_threads, load, pick_metric};
 use super::files::write_file;
 use super::io::{error, note, outln, shown};
 use super::output::{progress_bar, report_dir, timed};
-use super::{EXIT_BUG, EXIT_INVALID, EXIT_OK};
+use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
 use crate::scenario::{to_toml, value_tree, Format};
 use crate::shrink::{breaks, scenario_of, shrink as reduce, Size, Target};
 use crate::sweep::run_one;
@@ -39,7 +39,8 @@ pub struct ShrinkArgs {
 
 type Failure = (i32, String);
 
-/// Exit 0 (shrunk, or nothing to shrink), 2 (invalid input) or 3 (a bug).
+/// Exit 1 (shrunk: the smaller scenario still breaks the budget), 0 (nothing
+/// to shrink: the input breaks no budget), 2 (invalid input) or 3 (a bug).
 pub fn shrink(args: &ShrinkArgs) -> i32 {
     match inner(args) {
         Ok(code) => code,
@@ -164,7 +165,9 @@ fn inner(args: &ShrinkArgs) -> Result<i32, Failure> {
     outln(&format!("  after   {}", after.line()));
     outln(&format!("  removed {} reductions", done.removed.len()));
     outln(&format!("  wrote   {}", shown(&path)));
-    Ok(EXIT_OK)
+    // The file written breaks the budget: exit 1, as every command does for a
+    // breached budget (cli.md keeps 0 for "nothing to shrink").
+    Ok(EXIT_BUDGET)
 }
 
 /// The scenario holds the budget(s): nothing to shrink.
