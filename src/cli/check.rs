@@ -4,7 +4,7 @@
 use super::files::write_file;
 use super::io::{error, note, out, shown};
 use super::output::timed;
-use super::output::{collect_scenarios, report_dir};
+use super::output::{collect_scenarios, report_dir, seeds_arg};
 use super::run::write_reports;
 use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
 use crate::metrics::{BudgetOutcome, Metrics, RunResult, Tolerance};
@@ -13,7 +13,7 @@ use crate::report::{
     ScenarioCheck,
 };
 use crate::scenario::{load_path, Scenario};
-use crate::sweep::{run_grid_with, run_one, RunError, SeedRange, MAX_RUNS};
+use crate::sweep::{run_grid_with, run_one, RunError, SeedRange};
 use clap::Args;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -60,17 +60,13 @@ struct Kept {
 /// Runs the check; returns 3 on a bug, else 2 on invalid input, else 1 on a
 /// breached budget or a regression, else 0.
 pub fn check(args: &CheckArgs) -> i32 {
-    let range = match args.seeds.as_deref().map(SeedRange::parse).transpose() {
+    let range = match seeds_arg(args.seeds.as_deref(), "check") {
         Ok(r) => r,
         Err(m) => {
             error(&m);
             return EXIT_INVALID;
         }
     };
-    if let Some(r) = range.filter(|r| r.count() > MAX_RUNS) {
-        error(&format!("`--seeds {r}`: {} seeds is more than the {MAX_RUNS} runs a check may do; use a shorter range", r.count()));
-        return EXIT_INVALID;
-    }
     let (files, errors) = collect_scenarios(&args.paths);
     let mut checks: Vec<ScenarioCheck> = errors
         .iter()

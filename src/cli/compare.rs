@@ -3,12 +3,12 @@
 
 use super::files::write_folder;
 use super::io::{error, out, shown};
-use super::output::{progress_bar, report_dir};
+use super::output::{progress_bar, report_dir, seeds_arg};
 use super::{EXIT_BUG, EXIT_INVALID, EXIT_OK};
 use crate::compare::{compare as compare_figures, compare_md, parse_measured, simulated, Figure};
 use crate::metrics::Sample;
 use crate::scenario::load_path;
-use crate::sweep::{run_grid_with, RunError, SeedRange, MAX_RUNS};
+use crate::sweep::{run_grid_with, RunError};
 use clap::Args;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -37,17 +37,13 @@ pub struct CompareArgs {
 /// Runs the comparison: 0 when it is written (whatever it says), 2 on invalid
 /// input, 3 when the simulator broke an invariant.
 pub fn compare(args: &CompareArgs) -> i32 {
-    let range = match args.seeds.as_deref().map(SeedRange::parse).transpose() {
+    let range = match seeds_arg(args.seeds.as_deref(), "comparison") {
         Ok(r) => r,
         Err(m) => {
             error(&m);
             return EXIT_INVALID;
         }
     };
-    if let Some(r) = range.filter(|r| r.count() > MAX_RUNS) {
-        error(&format!("`--seeds {r}`: {} seeds is more than the {MAX_RUNS} runs a comparison may do; use a shorter range", r.count()));
-        return EXIT_INVALID;
-    }
     let scenario = match load_path(&args.scenario) {
         Ok(s) => s,
         Err(e) => {

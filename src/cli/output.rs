@@ -1,6 +1,7 @@
 //! Paths for the CLI: scenario path collection, report folder names, rates, progress.
 
 use super::io::shown;
+use crate::sweep::{SeedRange, MAX_RUNS};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -62,6 +63,19 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> io::Result<()> {
 /// The folder for a scenario's reports: `<out>/<name>`. Names are restricted
 /// to letters, digits, `-`, `_` and `.` by validation; anything else is
 /// replaced by `_` here so that a name can never leave `out`.
+/// Parses `--seeds A..B` of a command that runs every seed (`what` names it
+/// in the message), refusing more than [`MAX_RUNS`] of them.
+pub fn seeds_arg(spec: Option<&str>, what: &str) -> Result<Option<SeedRange>, String> {
+    let range = spec.map(SeedRange::parse).transpose()?;
+    match range.filter(|r| r.count() > MAX_RUNS) {
+        Some(r) => Err(format!(
+            "`--seeds {r}`: {} seeds is more than the {MAX_RUNS} runs a {what} may do; use a shorter range",
+            r.count()
+        )),
+        None => Ok(range),
+    }
+}
+
 pub fn report_dir(out: &Path, name: &str) -> PathBuf {
     let mut safe: String = name
         .chars()
