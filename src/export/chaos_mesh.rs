@@ -4,7 +4,7 @@
 //! `TimeChaos`) with the fault's duration as `deadline`.
 
 use super::plan::{plan, Step};
-use super::yaml::{to_stream, Yaml};
+use super::yaml::Yaml;
 use crate::engine::time::fmt_duration;
 use crate::scenario::{Direction, FaultKind, RegionId, Scenario};
 
@@ -48,8 +48,17 @@ pub struct ChaosStep {
     pub spec: (&'static str, Yaml),
 }
 
-/// The files of `regionsim export --to chaos-mesh`: workflow.yaml, README.md.
-pub fn chaos_mesh_files(s: &Scenario) -> Vec<(String, String)> {
+/// What `regionsim export --to chaos-mesh` writes, before it is rendered: the
+/// workflow, its chaos steps, and what could not be exported or only roughly.
+pub struct ChaosMeshExport {
+    pub workflow: Yaml,
+    pub chaos: Vec<ChaosStep>,
+    pub not_exportable: Vec<String>,
+    pub approximations: Vec<String>,
+}
+
+/// The scenario's faults as one Chaos Mesh workflow.
+pub fn chaos_mesh_export(s: &Scenario) -> ChaosMeshExport {
     let (steps, mut not_exportable) = plan(s);
     let chaos: Vec<ChaosStep> = steps.iter().map(|st| chaos_step(s, st)).collect();
     let mut approximations = Vec::new();
@@ -77,12 +86,12 @@ pub fn chaos_mesh_files(s: &Scenario) -> Vec<(String, String)> {
     if s.faults.is_empty() {
         not_exportable.push("the scenario has no faults: the workflow has no chaos step".into());
     }
-    let workflow = workflow(s, &chaos);
-    let readme = super::chaos_mesh_readme::readme(s, &chaos, &not_exportable, &approximations);
-    vec![
-        ("workflow.yaml".to_string(), to_stream(&[workflow])),
-        ("README.md".to_string(), readme),
-    ]
+    ChaosMeshExport {
+        workflow: workflow(s, &chaos),
+        chaos,
+        not_exportable,
+        approximations,
+    }
 }
 
 /// A Kubernetes object name (RFC 1123 label): lowercase letters, digits, `-`,

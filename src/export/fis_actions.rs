@@ -1,7 +1,7 @@
 //! The FIS actions of each fault kind, and one region's template: its
 //! actions placed after a chain of `aws:fis:wait` actions.
 
-use super::fis::{
+use super::fis_template::{
     iso8601, Action, StopCondition, Target, Template, DISRUPT_CROSS_REGION, DISRUPT_SUBNETS,
     LATENCY_DOCUMENT, SEND_COMMAND, TARGET_TAG, WAIT,
 };

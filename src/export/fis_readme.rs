@@ -1,7 +1,7 @@
 //! The README beside the FIS templates: how to run them, what to fill in, how
 //! each fault maps, and what could not be exported (never silently dropped).
 
-use super::fis::{FisExport, FIS_DOCS, LATENCY_DOCUMENT, TARGET_TAG};
+use super::fis_template::{FisExport, FIS_DOCS, LATENCY_DOCUMENT, TARGET_TAG};
 use super::md_text;
 use crate::engine::time::fmt_duration;
 use crate::scenario::Scenario;

@@ -17,10 +17,11 @@ mod chaos_mesh_readme;
 mod fis;
 mod fis_actions;
 mod fis_readme;
+mod fis_template;
 mod plan;
 mod yaml;
 
-pub use chaos_mesh::{chaos_mesh_files, CHAOS_MESH_DOCS};
+pub use chaos_mesh::CHAOS_MESH_DOCS;
 pub use fis::{fis_files, iso8601, FIS_ACTION_IDS, FIS_DOCS};
 pub use plan::{plan, Step};
 pub use yaml::{Yaml, YamlDoc};
@@ -52,6 +53,16 @@ pub fn export_files(s: &Scenario, to: ExportTarget) -> Vec<(String, String)> {
         ExportTarget::Fis => fis_files(s),
         ExportTarget::ChaosMesh => chaos_mesh_files(s),
     }
+}
+
+/// The files of `regionsim export --to chaos-mesh`: workflow.yaml, README.md.
+pub fn chaos_mesh_files(s: &Scenario) -> Vec<(String, String)> {
+    let e = chaos_mesh::chaos_mesh_export(s);
+    let readme = chaos_mesh_readme::readme(s, &e.chaos, &e.not_exportable, &e.approximations);
+    vec![
+        ("workflow.yaml".to_string(), yaml::to_stream(&[e.workflow])),
+        ("README.md".to_string(), readme),
+    ]
 }
 
 /// A region name as part of an identifier or file name: letters, digits and
