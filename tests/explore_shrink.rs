@@ -394,3 +394,29 @@ fn bad_input_exits_2_and_says_what_is_accepted() {
     assert_eq!(r.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// shrink's default output, reports/<name>/shrunk.toml, is under reports/
+/// like every command's: a symbolic link planted at reports/<name> is refused
+/// (exit 2, naming it), never followed; the folder it points to stays empty.
+#[test]
+fn shrink_refuses_a_link_planted_at_its_default_folder() {
+    let dir = temp_dir("shrink", "link");
+    std::fs::write(dir.join("four.toml"), FOUR_FAULTS).unwrap();
+    let elsewhere = dir.join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::create_dir_all(dir.join("reports")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, dir.join("reports").join("four-faults")).unwrap();
+    let r = std::process::Command::new(env!("CARGO_BIN_EXE_regionsim"))
+        .args(["shrink", "four.toml", "--runs", "20", "--jobs", "1"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("reports/four-faults: is a symbolic link"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}

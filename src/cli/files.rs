@@ -97,7 +97,7 @@ fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
 }
 
 /// Refuses a symbolic link at `path` (exit 2 in the caller, naming it).
-fn refuse_link(path: &Path) -> Result<(), String> {
+pub(super) fn refuse_link(path: &Path) -> Result<(), String> {
     match fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => Err(format!(
             "{}: is a symbolic link; regionsim writes only inside --out and does not follow links there (remove it)",

@@ -2,7 +2,7 @@
 //! writes it as a runnable file and prints the sizes before and after.
 
 use super::explore::{default_threads, load, pick_metric};
-use super::files::write_file;
+use super::files::{refuse_link, write_file};
 use super::io::{error, note, outln, shown};
 use super::output::{progress_bar, report_dir, timed};
 use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
@@ -146,9 +146,19 @@ fn inner(args: &ShrinkArgs) -> Result<i32, Failure> {
     if !breaks(&check, target) {
         return Err(bug(&label, "the shrunk file no longer breaks the budget"));
     }
-    let path = args.out.clone().unwrap_or_else(|| {
-        report_dir(std::path::Path::new("reports"), &s.name).join("shrunk.toml")
-    });
+    let path = match &args.out {
+        Some(p) => p.clone(),
+        None => {
+            // The default path is under reports/, where every command refuses
+            // a planted link rather than follow it.
+            let dir = report_dir(std::path::Path::new("reports"), &s.name);
+            let path = dir.join("shrunk.toml");
+            refuse_link(&dir)
+                .and_then(|()| refuse_link(&path))
+                .map_err(|m| (EXIT_INVALID, m))?;
+            path
+        }
+    };
     write_file(&path, out_text.as_bytes())
         .map_err(|e| (EXIT_INVALID, format!("{}: cannot write: {e}", shown(&path))))?;
     note(&format!(
