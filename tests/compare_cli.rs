@@ -153,6 +153,11 @@ fn bad_measured_json_exits_2_naming_the_key() {
         (r#"{"lost_writes": "many"}"#, "field `lost_writes`"),
         ("{", "not valid JSON"),
         ("{}", "no figure given"),
+        (
+            r#"{"rto": "94s", "lost_writes": 3, "rto": "3s"}"#,
+            "field `rto`: given twice",
+        ),
+        ("[1, 2]", "expected a JSON object"),
     ];
     for (i, (text, want)) in cases.iter().enumerate() {
         let m = write(&dir, &format!("m{i}.json"), text);
