@@ -310,6 +310,8 @@ fn shrink_keeps_only_the_outage() {
     );
     assert!(stdout.contains("before  faults 4, regions 3"), "{stdout}");
     assert!(stdout.contains("after   faults 1,"), "{stdout}");
+    // It says what it removed, not only how many (cli.md).
+    assert!(stdout.contains("    - fault latency"), "{stdout}");
     let text = std::fs::read_to_string(&out).unwrap();
     let small = scenario(&text);
     assert_eq!(small.faults.len(), 1, "{text}");

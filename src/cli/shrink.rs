@@ -174,6 +174,9 @@ fn inner(args: &ShrinkArgs) -> Result<i32, Failure> {
     outln(&format!("  before  {}", before.line()));
     outln(&format!("  after   {}", after.line()));
     outln(&format!("  removed {} reductions", done.removed.len()));
+    for r in &done.removed {
+        outln(&format!("    - {}", crate::scenario::escape_controls(r)));
+    }
     outln(&format!("  wrote   {}", shown(&path)));
     // The file written breaks the budget: exit 1, as every command does for a
     // breached budget (cli.md keeps 0 for "nothing to shrink").
