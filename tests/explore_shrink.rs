@@ -358,7 +358,7 @@ fn bad_input_exits_2_and_says_what_is_accepted() {
     let file = dir.join("s.toml");
     std::fs::write(&file, semi_sync_crash("50s", "")).unwrap();
     let f = file.to_str().unwrap();
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (&["explore", f, "--budget", "nope"], "accepted: rpo, rto"),
         (&["explore", f], "no budget"),
         (&["explore", f, "--budget", "conflicts"], "multi-primary"),
@@ -385,6 +385,10 @@ fn bad_input_exits_2_and_says_what_is_accepted() {
             "empty",
         ),
         (&["shrink", f, "--budget", "rto"], "no budget on rto"),
+        (
+            &["shrink", f, "--out", "small.json"],
+            "--out small.json: shrink writes the scenario as TOML; accepted: a file name ending in .toml",
+        ),
     ];
     for (args, says) in cases {
         let r = regionsim(args);

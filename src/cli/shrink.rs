@@ -62,6 +62,21 @@ fn bug(label: &str, m: &str) -> Failure {
 
 fn inner(args: &ShrinkArgs) -> Result<i32, Failure> {
     let label = shown(&args.scenario);
+    // The file written is TOML: under a .json name `regionsim run` would read
+    // it as JSON and refuse it.
+    if let Some(out) = args
+        .out
+        .as_deref()
+        .filter(|p| Format::from_path(p) == Some(Format::Json))
+    {
+        return Err((
+            EXIT_INVALID,
+            format!(
+                "--out {}: shrink writes the scenario as TOML; accepted: a file name ending in .toml (or a device such as /dev/stdout)",
+                shown(out)
+            ),
+        ));
+    }
     let (text, format, s) = load(&args.scenario)?;
     let seed = args.seed.unwrap_or(s.seed);
     let first = run_one(&s, seed).map_err(|e| match e {
