@@ -426,3 +426,58 @@ fn shrink_refuses_a_link_planted_at_its_default_folder() {
     assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--quiet`: nothing on stdout or stderr, the exit code unchanged (1: the
+/// worst case, and the shrunk scenario, break the budget); a closed stdout
+/// ends both quietly.
+#[test]
+fn quiet_prints_nothing_and_a_closed_stdout_is_quiet() {
+    let dir = temp_dir("explore", "quiet");
+    let file = dir.join("four.toml");
+    std::fs::write(&file, FOUR_FAULTS).unwrap();
+    let f = file.to_str().unwrap();
+    let out = dir.join("out");
+    let o = out.to_str().unwrap();
+    let small = dir.join("small.toml");
+    let runs: [&[&str]; 2] = [
+        &["explore", f, "--runs", "4", "--out", o, "--quiet"],
+        &[
+            "shrink",
+            f,
+            "--runs",
+            "6",
+            "--out",
+            small.to_str().unwrap(),
+            "--quiet",
+        ],
+    ];
+    for args in runs {
+        let r = regionsim(args);
+        assert_eq!(r.status.code(), Some(1), "{args:?}");
+        assert!(
+            r.stdout.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&r.stdout)
+        );
+        assert!(
+            r.stderr.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&r.stderr)
+        );
+        // The same command with its stdout closed before it prints.
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_regionsim"));
+        c.args(&args[..args.len() - 1])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        drop(child.stdout.take());
+        let r = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&r.stderr);
+        assert_eq!(r.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("Broken pipe"),
+            "{err}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
