@@ -481,3 +481,48 @@ fn quiet_prints_nothing_and_a_closed_stdout_is_quiet() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A second explore of the same scenario for another metric replaces the
+/// first one's charts (they would sit beside the new worst.toml as if they
+/// were its own) and keeps what other commands wrote there.
+#[test]
+fn explore_drops_an_earlier_explores_charts() {
+    let dir = temp_dir("explore", "stale");
+    let file = dir.join("four.toml");
+    std::fs::write(&file, FOUR_FAULTS).unwrap();
+    let f = file.to_str().unwrap();
+    let out = dir.join("out");
+    let o = out.to_str().unwrap();
+    let folder = out.join("four-faults");
+    let r = regionsim(&[
+        "explore",
+        f,
+        "--runs",
+        "3",
+        "--budget",
+        "availability",
+        "--out",
+        o,
+        "-q",
+    ]);
+    assert!(
+        r.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert!(folder.join("availability-vs-fault0-start.svg").exists());
+    std::fs::write(folder.join("compare.md"), "kept").unwrap();
+    let r = regionsim(&["explore", f, "--runs", "3", "--out", o, "-q"]);
+    assert!(
+        r.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert!(folder.join("lost_writes-vs-fault0-start.svg").exists());
+    assert!(!folder.join("availability-vs-fault0-start.svg").exists());
+    assert_eq!(
+        std::fs::read_to_string(folder.join("compare.md")).unwrap(),
+        "kept"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
