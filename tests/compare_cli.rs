@@ -153,6 +153,11 @@ fn bad_measured_json_exits_2_naming_the_key() {
         (r#"{"lost_writes": "many"}"#, "field `lost_writes`"),
         ("{", "not valid JSON"),
         ("{}", "no figure given"),
+        (
+            r#"{"rto": "94s", "lost_writes": 3, "rto": "3s"}"#,
+            "field `rto`: given twice",
+        ),
+        ("[1, 2]", "expected a JSON object"),
     ];
     for (i, (text, want)) in cases.iter().enumerate() {
         let m = write(&dir, &format!("m{i}.json"), text);
@@ -184,4 +189,23 @@ fn export_and_compare_help_have_examples() {
             "{text}"
         );
     }
+}
+
+/// The command in compare.md is a code span: shown as typed, `_` and all
+/// (a backslash escape inside backticks would be printed literally).
+#[test]
+fn the_file_shows_as_typed_in_its_code_span() {
+    let m = parse_measured(r#"{"rto": "1m"}"#).unwrap();
+    let runs: Vec<(u64, [Option<Sample>; 4])> =
+        vec![(7, [Some(Sample::Int(60_000_000)), None, None, None])];
+    let md = compare_md(&compare("my_game_day", "my_dir/a_b.toml", &m, &runs, false));
+    assert!(
+        md.contains("beside `regionsim run my_dir/a_b.toml` (seed 7)"),
+        "{md}"
+    );
+    let md = compare_md(&compare("x", "a`b.toml", &m, &runs, false));
+    assert!(
+        md.contains("beside ``regionsim run a`b.toml`` (seed 7)"),
+        "{md}"
+    );
 }

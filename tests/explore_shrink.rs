@@ -310,6 +310,8 @@ fn shrink_keeps_only_the_outage() {
     );
     assert!(stdout.contains("before  faults 4, regions 3"), "{stdout}");
     assert!(stdout.contains("after   faults 1,"), "{stdout}");
+    // It says what it removed, not only how many (cli.md).
+    assert!(stdout.contains("    - fault latency"), "{stdout}");
     let text = std::fs::read_to_string(&out).unwrap();
     let small = scenario(&text);
     assert_eq!(small.faults.len(), 1, "{text}");
@@ -356,7 +358,7 @@ fn bad_input_exits_2_and_says_what_is_accepted() {
     let file = dir.join("s.toml");
     std::fs::write(&file, semi_sync_crash("50s", "")).unwrap();
     let f = file.to_str().unwrap();
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (&["explore", f, "--budget", "nope"], "accepted: rpo, rto"),
         (&["explore", f], "no budget"),
         (&["explore", f, "--budget", "conflicts"], "multi-primary"),
@@ -383,6 +385,10 @@ fn bad_input_exits_2_and_says_what_is_accepted() {
             "empty",
         ),
         (&["shrink", f, "--budget", "rto"], "no budget on rto"),
+        (
+            &["shrink", f, "--out", "small.json"],
+            "--out small.json: shrink writes the scenario as TOML; accepted: a file name ending in .toml",
+        ),
     ];
     for (args, says) in cases {
         let r = regionsim(args);
@@ -392,5 +398,131 @@ fn bad_input_exits_2_and_says_what_is_accepted() {
     }
     let r = regionsim(&["explore", "missing.toml"]);
     assert_eq!(r.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// shrink's default output, reports/<name>/shrunk.toml, is under reports/
+/// like every command's: a symbolic link planted at reports/<name> is refused
+/// (exit 2, naming it), never followed; the folder it points to stays empty.
+#[test]
+fn shrink_refuses_a_link_planted_at_its_default_folder() {
+    let dir = temp_dir("shrink", "link");
+    std::fs::write(dir.join("four.toml"), FOUR_FAULTS).unwrap();
+    let elsewhere = dir.join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::create_dir_all(dir.join("reports")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, dir.join("reports").join("four-faults")).unwrap();
+    let r = std::process::Command::new(env!("CARGO_BIN_EXE_regionsim"))
+        .args(["shrink", "four.toml", "--runs", "20", "--jobs", "1"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("reports/four-faults: is a symbolic link"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--quiet`: nothing on stdout or stderr, the exit code unchanged (1: the
+/// worst case, and the shrunk scenario, break the budget); a closed stdout
+/// ends both quietly.
+#[test]
+fn quiet_prints_nothing_and_a_closed_stdout_is_quiet() {
+    let dir = temp_dir("explore", "quiet");
+    let file = dir.join("four.toml");
+    std::fs::write(&file, FOUR_FAULTS).unwrap();
+    let f = file.to_str().unwrap();
+    let out = dir.join("out");
+    let o = out.to_str().unwrap();
+    let small = dir.join("small.toml");
+    let runs: [&[&str]; 2] = [
+        &["explore", f, "--runs", "4", "--out", o, "--quiet"],
+        &[
+            "shrink",
+            f,
+            "--runs",
+            "6",
+            "--out",
+            small.to_str().unwrap(),
+            "--quiet",
+        ],
+    ];
+    for args in runs {
+        let r = regionsim(args);
+        assert_eq!(r.status.code(), Some(1), "{args:?}");
+        assert!(
+            r.stdout.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&r.stdout)
+        );
+        assert!(
+            r.stderr.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&r.stderr)
+        );
+        // The same command with its stdout closed before it prints.
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_regionsim"));
+        c.args(&args[..args.len() - 1])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        drop(child.stdout.take());
+        let r = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&r.stderr);
+        assert_eq!(r.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("Broken pipe"),
+            "{err}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A second explore of the same scenario for another metric replaces the
+/// first one's charts (they would sit beside the new worst.toml as if they
+/// were its own) and keeps what other commands wrote there.
+#[test]
+fn explore_drops_an_earlier_explores_charts() {
+    let dir = temp_dir("explore", "stale");
+    let file = dir.join("four.toml");
+    std::fs::write(&file, FOUR_FAULTS).unwrap();
+    let f = file.to_str().unwrap();
+    let out = dir.join("out");
+    let o = out.to_str().unwrap();
+    let folder = out.join("four-faults");
+    let r = regionsim(&[
+        "explore",
+        f,
+        "--runs",
+        "3",
+        "--budget",
+        "availability",
+        "--out",
+        o,
+        "-q",
+    ]);
+    assert!(
+        r.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert!(folder.join("availability-vs-fault0-start.svg").exists());
+    std::fs::write(folder.join("compare.md"), "kept").unwrap();
+    let r = regionsim(&["explore", f, "--runs", "3", "--out", o, "-q"]);
+    assert!(
+        r.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert!(folder.join("lost_writes-vs-fault0-start.svg").exists());
+    assert!(!folder.join("availability-vs-fault0-start.svg").exists());
+    assert_eq!(
+        std::fs::read_to_string(folder.join("compare.md")).unwrap(),
+        "kept"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

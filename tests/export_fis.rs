@@ -356,3 +356,18 @@ fn the_readme_shows_the_real_exports_of_ap_async_dns() {
     );
     assert!(readme.contains("](docs/game-day.md)"));
 }
+
+/// The scenario's name in each README's code span is shown as written (no
+/// Markdown backslash escapes, which are literal inside backticks).
+#[test]
+fn readmes_show_the_scenario_name_as_written() {
+    let s = scenario(&EVERY_FAULT_KIND.replace("name = \"every-fault\"", "name = \"my_game_day\""));
+    for to in [ExportTarget::Fis, ExportTarget::ChaosMesh] {
+        let files = export_files(&s, to);
+        let readme = &files.iter().find(|(n, _)| n == "README.md").unwrap().1;
+        assert!(
+            readme.contains("from scenario `my_game_day` (file sha256"),
+            "{readme}"
+        );
+    }
+}

@@ -1,7 +1,7 @@
 //! `regionsim explore`: the worst case of one metric over the fault timings
 //! and seeds a scenario leaves open; writes worst.toml, explore.json, charts.
 
-use super::files::write_folder;
+use super::files::write_folder_dropping;
 use super::io::{error, note, outln, shown};
 use super::output::{progress_bar, report_dir, timed};
 use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
@@ -140,7 +140,10 @@ fn inner(args: &ExploreArgs) -> Result<i32, Failure> {
     ];
     files.extend(crate::report::explore_charts(&e, &s.name));
     let dir = report_dir(&args.out, &s.name);
-    write_folder(&dir, &files).map_err(|m| (EXIT_INVALID, m))?;
+    // An earlier explore's charts (another metric, more faults) would sit
+    // beside this worst.toml as if they were its own: dropped.
+    let stale = |n: &str| n.contains("-vs-fault") && n.ends_with("-start.svg");
+    write_folder_dropping(&dir, &files, &stale).map_err(|m| (EXIT_INVALID, m))?;
     note(&format!(
         "{}: {} runs on {threads} thread(s) in {:.3}s wall",
         s.name,

@@ -97,7 +97,7 @@ fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
 }
 
 /// Refuses a symbolic link at `path` (exit 2 in the caller, naming it).
-fn refuse_link(path: &Path) -> Result<(), String> {
+pub(super) fn refuse_link(path: &Path) -> Result<(), String> {
     match fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => Err(format!(
             "{}: is a symbolic link; regionsim writes only inside --out and does not follow links there (remove it)",
@@ -111,6 +111,17 @@ fn refuse_link(path: &Path) -> Result<(), String> {
 /// an existing folder that are not among `files` (another command's outputs)
 /// are carried over; a symbolic link at `dir` is refused.
 pub fn write_folder(dir: &Path, files: &[(String, String)]) -> Result<(), String> {
+    write_folder_dropping(dir, files, &|_| false)
+}
+
+/// [`write_folder`], except that the old folder's entries for which `stale`
+/// holds (this command's outputs of an earlier run that this one does not
+/// write again, such as another metric's charts) are dropped, not carried over.
+pub fn write_folder_dropping(
+    dir: &Path,
+    files: &[(String, String)],
+    stale: &dyn Fn(&str) -> bool,
+) -> Result<(), String> {
     let fail = |p: &Path, what: &str, e: io::Error| format!("{}: {what}: {e}", super::io::shown(p));
     let out = parent(dir).unwrap_or(Path::new("."));
     fs::create_dir_all(out).map_err(|e| fail(out, "cannot create the output folder", e))?;
@@ -128,7 +139,7 @@ pub fn write_folder(dir: &Path, files: &[(String, String)]) -> Result<(), String
     let tmp = sibling(dir, "tmp").map_err(|e| fail(dir, "bad folder name", e))?;
     refuse_link(&tmp)?;
     remove_entry(&tmp).map_err(|e| fail(&tmp, "cannot remove a leftover", e))?;
-    let result = fill(&tmp, dir, files).and_then(|()| swap(&tmp, dir));
+    let result = fill(&tmp, dir, files, stale).and_then(|()| swap(&tmp, dir));
     if result.is_err() {
         let _ = remove_entry(&tmp);
     }
@@ -137,7 +148,12 @@ pub fn write_folder(dir: &Path, files: &[(String, String)]) -> Result<(), String
 
 /// Writes every file into the new folder `tmp` and carries over the entries of
 /// `old` that this write does not replace.
-fn fill(tmp: &Path, old: &Path, files: &[(String, String)]) -> Result<(), String> {
+fn fill(
+    tmp: &Path,
+    old: &Path,
+    files: &[(String, String)],
+    stale: &dyn Fn(&str) -> bool,
+) -> Result<(), String> {
     let fail = |p: &Path, e: io::Error| format!("{}: cannot write: {e}", super::io::shown(p));
     fs::create_dir(tmp).map_err(|e| fail(tmp, e))?;
     for (name, contents) in files {
@@ -152,7 +168,7 @@ fn fill(tmp: &Path, old: &Path, files: &[(String, String)]) -> Result<(), String
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
-        if files.iter().any(|(n, _)| name == n.as_str()) {
+        if files.iter().any(|(n, _)| name == n.as_str()) || name.to_str().is_some_and(stale) {
             continue;
         }
         let Ok(kind) = entry.file_type() else {

@@ -2,7 +2,7 @@
 //! writes it as a runnable file and prints the sizes before and after.
 
 use super::explore::{default_threads, load, pick_metric};
-use super::files::write_file;
+use super::files::{refuse_link, write_file};
 use super::io::{error, note, outln, shown};
 use super::output::{progress_bar, report_dir, timed};
 use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
@@ -62,6 +62,21 @@ fn bug(label: &str, m: &str) -> Failure {
 
 fn inner(args: &ShrinkArgs) -> Result<i32, Failure> {
     let label = shown(&args.scenario);
+    // The file written is TOML: under a .json name `regionsim run` would read
+    // it as JSON and refuse it.
+    if let Some(out) = args
+        .out
+        .as_deref()
+        .filter(|p| Format::from_path(p) == Some(Format::Json))
+    {
+        return Err((
+            EXIT_INVALID,
+            format!(
+                "--out {}: shrink writes the scenario as TOML; accepted: a file name ending in .toml (or a device such as /dev/stdout)",
+                shown(out)
+            ),
+        ));
+    }
     let (text, format, s) = load(&args.scenario)?;
     let seed = args.seed.unwrap_or(s.seed);
     let first = run_one(&s, seed).map_err(|e| match e {
@@ -146,9 +161,19 @@ fn inner(args: &ShrinkArgs) -> Result<i32, Failure> {
     if !breaks(&check, target) {
         return Err(bug(&label, "the shrunk file no longer breaks the budget"));
     }
-    let path = args.out.clone().unwrap_or_else(|| {
-        report_dir(std::path::Path::new("reports"), &s.name).join("shrunk.toml")
-    });
+    let path = match &args.out {
+        Some(p) => p.clone(),
+        None => {
+            // The default path is under reports/, where every command refuses
+            // a planted link rather than follow it.
+            let dir = report_dir(std::path::Path::new("reports"), &s.name);
+            let path = dir.join("shrunk.toml");
+            refuse_link(&dir)
+                .and_then(|()| refuse_link(&path))
+                .map_err(|m| (EXIT_INVALID, m))?;
+            path
+        }
+    };
     write_file(&path, out_text.as_bytes())
         .map_err(|e| (EXIT_INVALID, format!("{}: cannot write: {e}", shown(&path))))?;
     note(&format!(
@@ -164,6 +189,9 @@ fn inner(args: &ShrinkArgs) -> Result<i32, Failure> {
     outln(&format!("  before  {}", before.line()));
     outln(&format!("  after   {}", after.line()));
     outln(&format!("  removed {} reductions", done.removed.len()));
+    for r in &done.removed {
+        outln(&format!("    - {}", crate::scenario::escape_controls(r)));
+    }
     outln(&format!("  wrote   {}", shown(&path)));
     // The file written breaks the budget: exit 1, as every command does for a
     // breached budget (cli.md keeps 0 for "nothing to shrink").

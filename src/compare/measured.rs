@@ -74,6 +74,14 @@ pub fn parse_measured(text: &str) -> Result<Measured, String> {
             "expected a JSON object such as {{\"rto\": \"94s\", \"lost_writes\": 120}}; keys: {ACCEPTED_KEYS}"
         ));
     };
+    // serde_json keeps the last of two equal keys; a figure given twice is a
+    // mistake to point out, not one to settle silently.
+    if let Some(key) = duplicate_key(text) {
+        return Err(format!(
+            "field `{}`: given twice; give each of {ACCEPTED_KEYS} at most once",
+            escape_controls(&key)
+        ));
+    }
     for key in obj.keys() {
         if !Figure::ALL.iter().any(|f| f.key() == key) {
             return Err(format!(
@@ -95,6 +103,39 @@ pub fn parse_measured(text: &str) -> Result<Measured, String> {
         ));
     }
     Ok(Measured(out))
+}
+
+/// The first key the top-level JSON object holds twice, if any.
+fn duplicate_key(text: &str) -> Option<String> {
+    struct Dup(Option<String>);
+    impl<'de> serde::Deserialize<'de> for Dup {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> serde::de::Visitor<'de> for V {
+                type Value = Dup;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("a JSON object")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Dup, A::Error> {
+                    let mut seen: Vec<String> = Vec::new();
+                    let mut dup = None;
+                    while let Some(key) = map.next_key::<String>()? {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        if dup.is_none() && seen.contains(&key) {
+                            dup = Some(key.clone());
+                        }
+                        seen.push(key);
+                    }
+                    Ok(Dup(dup))
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+    serde_json::from_str::<Dup>(text).ok().and_then(|d| d.0)
 }
 
 fn value_of(f: Figure, v: &serde_json::Value) -> Result<Sample, String> {

@@ -186,8 +186,8 @@ pub fn compare_md(c: &Comparison) -> String {
     };
     let _ = writeln!(
         o,
-        "Measured on the game day beside `regionsim run {}` ({runs}).\n",
-        crate::export::md_text(&c.file)
+        "Measured on the game day beside {} ({runs}).\n",
+        crate::export::md_code(&format!("regionsim run {}", c.file))
     );
     if c.ranged {
         let _ = writeln!(

@@ -19,11 +19,12 @@ pub fn readme(
     let _ = writeln!(o, "# {name}: Chaos Mesh game day\n");
     let _ = writeln!(
         o,
-        "Exported by `regionsim export --to chaos-mesh` from scenario `{name}` (file sha256 {}). \
+        "Exported by `regionsim export --to chaos-mesh` from scenario {} (file sha256 {}). \
          `workflow.yaml` is one Chaos Mesh `Workflow` (`chaos-mesh.org/v1alpha1`) named \
          `{}`: its entry runs one branch per fault in parallel; each branch is a `Suspend` \
          step whose `deadline` is the fault's start, then the fault's chaos whose `deadline` is \
          its duration, so every fault starts and ends when it does in the scenario.\n",
+        super::md_code(&s.name),
         s.source_sha256.chars().take(12).collect::<String>(),
         workflow_name(s)
     );

@@ -14,11 +14,12 @@ pub fn readme(s: &Scenario, e: &FisExport) -> String {
     let _ = writeln!(o, "# {name}: AWS FIS game day\n");
     let _ = writeln!(
         o,
-        "Exported by `regionsim export --to fis` from scenario `{name}` (file sha256 {}). \
+        "Exported by `regionsim export --to fis` from scenario {} (file sha256 {}). \
          An FIS experiment acts in its own Region, so there is one template per Region whose \
          resources a fault acts on; each template reproduces the scenario's timing from the \
          moment it starts, with a chain of `aws:fis:wait` actions (the waits before an action \
          add up to the fault's start). Start every template at the same moment.\n",
+        super::md_code(&s.name),
         &s.source_sha256.chars().take(12).collect::<String>()
     );
     run_section(&mut o, e);

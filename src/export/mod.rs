@@ -99,6 +99,25 @@ pub fn md_text(text: &str) -> String {
     out
 }
 
+/// User text as a Markdown code span: control characters escaped, and a fence
+/// of more backticks than the text holds in a row (inside a code span a
+/// backslash is literal, so [`md_text`]'s escapes would show).
+pub fn md_code(text: &str) -> String {
+    let text = crate::scenario::escape_controls(text);
+    let (mut run, mut longest) = (0, 0);
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,5 +128,8 @@ mod tests {
         assert_eq!(ident("EU West/1"), "eu-west-1");
         assert_eq!(ident(""), "region");
         assert_eq!(md_text("a|b`c"), "a\\|b\\`c");
+        assert_eq!(md_code("my_dir/a_b.toml"), "`my_dir/a_b.toml`");
+        assert_eq!(md_code("a`b"), "``a`b``");
+        assert_eq!(md_code("`a"), "`` `a ``");
     }
 }
