@@ -209,3 +209,41 @@ fn the_file_shows_as_typed_in_its_code_span() {
         "{md}"
     );
 }
+
+/// A measured figure beyond the scenario's budget: the game day breached it,
+/// compare says which budget and exits 1; within the budget it exits 0.
+#[test]
+fn a_measured_figure_over_budget_exits_1() {
+    let dir = temp_dir("compare", "budget");
+    let toml = format!(
+        "{}\n[budgets]\nrto = \"2m\"\nlost_writes = 10\n",
+        outage_scenario()
+    );
+    let file = write(&dir, "outage.toml", &toml);
+    let out = dir.join("out");
+    let over = write(&dir, "over.json", r#"{"rto": "2m30s", "lost_writes": 3}"#);
+    let r = regionsim(&["compare", &file, &over, "--out", out.to_str().unwrap()]);
+    assert_eq!(
+        r.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    let md = std::fs::read_to_string(out.join("t/compare.md")).unwrap();
+    assert!(md.contains("## Budgets the game day breached"), "{md}");
+    assert!(
+        md.contains("- `rto` budget 2m: the game day measured 2m 30s"),
+        "{md}"
+    );
+    assert!(!md.contains("`lost_writes` budget"), "{md}");
+    let within = write(
+        &dir,
+        "within.json",
+        r#"{"rto": "1m59s", "lost_writes": 10}"#,
+    );
+    let r = regionsim(&["compare", &file, &within, "--out", out.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(0));
+    let md = std::fs::read_to_string(out.join("t/compare.md")).unwrap();
+    assert!(!md.contains("breached"), "{md}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -4,8 +4,10 @@
 use super::files::write_folder;
 use super::io::{error, out, shown};
 use super::output::{progress_bar, report_dir, seeds_arg};
-use super::{EXIT_BUG, EXIT_INVALID, EXIT_OK};
-use crate::compare::{compare as compare_figures, compare_md, parse_measured, simulated, Figure};
+use super::{EXIT_BUDGET, EXIT_BUG, EXIT_INVALID, EXIT_OK};
+use crate::compare::{
+    compare as compare_figures, compare_md, measured_breaches, parse_measured, simulated, Figure,
+};
 use crate::metrics::Sample;
 use crate::scenario::load_path;
 use crate::sweep::{run_grid_with, RunError};
@@ -34,7 +36,8 @@ pub struct CompareArgs {
     pub out: PathBuf,
 }
 
-/// Runs the comparison: 0 when it is written (whatever it says), 2 on invalid
+/// Runs the comparison: 1 when a measured figure breaks one of the scenario's
+/// budgets (the game day breached it), else 0 once written; 2 on invalid
 /// input, 3 when the simulator broke an invariant.
 pub fn compare(args: &CompareArgs) -> i32 {
     let range = match seeds_arg(args.seeds.as_deref(), "comparison") {
@@ -108,14 +111,24 @@ pub fn compare(args: &CompareArgs) -> i32 {
         }
     }
     let c = compare_figures(&scenario.name, &label, &measured, &figures, range.is_some());
-    let md = compare_md(&c);
+    let mut md = compare_md(&c);
+    let breaches = measured_breaches(&scenario.budgets, &measured);
+    if !breaches.is_empty() {
+        md.push_str("\n## Budgets the game day breached\n\n");
+        md.push_str(&breaches.join("\n"));
+        md.push('\n');
+    }
     let dir = report_dir(&args.out, &scenario.name);
     if let Err(msg) = write_folder(&dir, &[("compare.md".to_string(), md.clone())]) {
         error(&msg);
         return EXIT_INVALID;
     }
     out(&md);
-    EXIT_OK
+    if breaches.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_BUDGET
+    }
 }
 
 /// MEASURED.json as text, at most [`MAX_MEASURED_BYTES`] (a pipe is fine).
@@ -150,4 +163,6 @@ Examples:
 
 MEASURED.json keys: rto, rpo, detection (duration strings such as \"94s\", \"1m30s\";
 rto may be null: not recovered) and lost_writes (a whole number); any subset.
-Exit codes: 0 written, 2 invalid input (unknown key, bad value), 3 internal error (a bug).";
+Exit codes: 0 written, 1 written and a measured figure breaks one of the scenario's
+[budgets] (the game day breached it), 2 invalid input (unknown key, bad value),
+3 internal error (a bug).";

@@ -12,7 +12,27 @@ mod table;
 pub use measured::{parse_measured, Figure, Measured, ACCEPTED_KEYS};
 pub use table::{compare, compare_md, Comparison, Row, Verdict};
 
-use crate::metrics::{RunResult, Sample};
+use crate::metrics::{holds_budget, RunResult, Sample};
+use crate::scenario::Budget;
+
+/// The scenario's budgets that a figure measured on the game day breaks, as
+/// Markdown lines (metric, its limit as written, the measured value).
+pub fn measured_breaches(budgets: &[Budget], measured: &Measured) -> Vec<String> {
+    let mut out = Vec::new();
+    for &(figure, value) in &measured.0 {
+        for b in budgets.iter().filter(|b| b.metric.name == figure.key()) {
+            if !holds_budget(b, value) {
+                out.push(format!(
+                    "- `{}` budget {}: the game day measured {}",
+                    b.metric.name,
+                    crate::export::md_text(&b.limit_text),
+                    figure.show(value)
+                ));
+            }
+        }
+    }
+    out
+}
 
 /// The simulated value of `figure` in one run; `None` when the run has none
 /// (detection in a run without an incident).

@@ -32,6 +32,12 @@ pub fn evaluate(budgets: &[Budget], metrics: &Metrics) -> Vec<BudgetOutcome> {
         .collect()
 }
 
+/// Whether `value` of the budget's metric holds the budget (an unbounded
+/// value never does).
+pub fn holds_budget(b: &Budget, value: Sample) -> bool {
+    holds(value, b.limit, b.metric.is_floor())
+}
+
 fn holds(measured: Sample, limit: BudgetLimit, floor: bool) -> bool {
     // Integers compare exactly; anything involving a ratio compares as f64.
     let int_limit = match limit {
