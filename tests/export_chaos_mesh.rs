@@ -60,10 +60,75 @@ fn template<'a>(templates: &'a [Value], name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no template {name}"))
 }
 
+/// links.yaml: one standing NetworkChaos delay per link, in link order, its
+/// latency and jitter the link distribution's (median or mean, spread).
+fn check_links(sc: &Scenario, files: &[(String, String)]) {
+    let Some((_, text)) = files.iter().find(|f| f.0 == "links.yaml") else {
+        assert!(sc.links.is_empty(), "{}: no links.yaml", sc.name);
+        return;
+    };
+    let docs = docs(text);
+    assert_eq!(docs.len(), sc.links.len());
+    for (d, l) in docs.iter().zip(&sc.links) {
+        assert_eq!(s(&d["apiVersion"]), "chaos-mesh.org/v1alpha1");
+        assert_eq!(s(&d["kind"]), "NetworkChaos");
+        let name = s(&d["metadata"]["name"]);
+        assert!(name.len() <= 63 && !name.ends_with('-'), "{name}");
+        let spec = &d["spec"];
+        assert_eq!(s(&spec["action"]), "delay");
+        assert_eq!(s(&spec["direction"]), "both");
+        assert_eq!(
+            s(&spec["selector"]["labelSelectors"]["region"]),
+            sc.regions[l.a].name
+        );
+        assert_eq!(
+            s(&spec["target"]["selector"]["labelSelectors"]["region"]),
+            sc.regions[l.b].name
+        );
+        let (lat, jit, _) = regionsim::export::netem_delay(&l.latency);
+        assert_eq!(go_us(s(&spec["delay"]["latency"])), lat as i64);
+        assert_eq!(go_us(s(&spec["delay"]["jitter"])), jit as i64);
+    }
+}
+
+#[test]
+fn link_delays_follow_each_distribution() {
+    use regionsim::scenario::LatencyDist as D;
+    let cases = [
+        (D::Constant { us: 38_000 }, (38_000, 0)),
+        (
+            D::Normal {
+                mean_us: 36_000,
+                stddev_us: 1_000,
+            },
+            (36_000, 1_000),
+        ),
+        (
+            D::LogNormal {
+                median_us: 38_000,
+                p99_us: 45_000,
+            },
+            (38_000, 7_000),
+        ),
+        (
+            D::Uniform {
+                min_us: 35_000,
+                max_us: 45_000,
+            },
+            (40_000, 5_000),
+        ),
+    ];
+    for (d, want) in cases {
+        let (lat, jit, _) = regionsim::export::netem_delay(&d);
+        assert_eq!((lat, jit), want, "{d:?}");
+    }
+}
+
 fn check_export(sc: &Scenario) {
     let files = export_files(sc, ExportTarget::ChaosMesh);
     assert_eq!(files[0].0, "workflow.yaml");
     assert_eq!(files[1].0, "README.md");
+    check_links(sc, &files);
     let docs = docs(&files[0].1);
     assert_eq!(docs.len(), 1);
     for d in &docs {

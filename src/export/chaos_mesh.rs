@@ -107,7 +107,7 @@ pub fn k8s_name(text: &str) -> String {
     }
 }
 
-fn selector(s: &Scenario, regions: &[RegionId]) -> Yaml {
+pub(super) fn selector(s: &Scenario, regions: &[RegionId]) -> Yaml {
     let names: Vec<String> = regions
         .iter()
         .map(|&r| {
@@ -221,7 +221,7 @@ fn chaos_step(s: &Scenario, st: &Step) -> ChaosStep {
     }
 }
 
-fn target(s: &Scenario, regions: &[RegionId]) -> Yaml {
+pub(super) fn target(s: &Scenario, regions: &[RegionId]) -> Yaml {
     Yaml::map([("mode", Yaml::s("all")), ("selector", selector(s, regions))])
 }
 

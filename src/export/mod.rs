@@ -12,6 +12,7 @@
 //! - `chaos_mesh.rs`: Chaos Mesh manifests (one Workflow); `yaml.rs`: the
 //!   small YAML emitter they are written with; `chaos_mesh_readme.rs`: its README.
 
+mod chaos_links;
 mod chaos_mesh;
 mod chaos_mesh_readme;
 mod fis;
@@ -21,6 +22,7 @@ mod fis_template;
 mod plan;
 mod yaml;
 
+pub use chaos_links::netem_delay;
 pub use chaos_mesh::CHAOS_MESH_DOCS;
 pub use fis::{fis_files, iso8601, FIS_ACTION_IDS, FIS_DOCS};
 pub use plan::{plan, Step};
@@ -55,14 +57,21 @@ pub fn export_files(s: &Scenario, to: ExportTarget) -> Vec<(String, String)> {
     }
 }
 
-/// The files of `regionsim export --to chaos-mesh`: workflow.yaml, README.md.
+/// The files of `regionsim export --to chaos-mesh`: workflow.yaml, README.md
+/// and, when the scenario has links, links.yaml (their standing delays).
 pub fn chaos_mesh_files(s: &Scenario) -> Vec<(String, String)> {
     let e = chaos_mesh::chaos_mesh_export(s);
-    let readme = chaos_mesh_readme::readme(s, &e.chaos, &e.not_exportable, &e.approximations);
-    vec![
+    let mut readme = chaos_mesh_readme::readme(s, &e.chaos, &e.not_exportable, &e.approximations);
+    let links = (!s.links.is_empty()).then(|| {
+        readme.push_str(&chaos_links::links_section(s));
+        yaml::to_stream(&chaos_links::links_yaml(s))
+    });
+    let mut files = vec![
         ("workflow.yaml".to_string(), yaml::to_stream(&[e.workflow])),
         ("README.md".to_string(), readme),
-    ]
+    ];
+    files.extend(links.map(|l| ("links.yaml".to_string(), l)));
+    files
 }
 
 /// A region name as part of an identifier or file name: letters, digits and
