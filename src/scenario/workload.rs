@@ -6,7 +6,10 @@ use super::validate::{err, Names, Res, US_PER_MS, US_PER_S};
 
 const MAX_KEYS: u64 = 50_000_000;
 const MAX_CLIENTS: u64 = 5_000_000;
-const MAX_EXPECTED_REQUESTS: f64 = 2_000_000_000.0;
+/// Also keeps every write id below 2^32, with room for any Poisson count:
+/// single-primary replicas store ids in 4 bytes (`model::topology::single::log`).
+pub(crate) const MAX_EXPECTED_REQUESTS: f64 = 2_000_000_000.0;
+const _: () = assert!(MAX_EXPECTED_REQUESTS < 4.0e9);
 const MAX_WRITE_SIZE: u64 = 1 << 30;
 
 fn clients(dtos: &[ClientDto], names: &Names) -> Res<Vec<ClientPopulation>> {

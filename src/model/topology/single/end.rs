@@ -79,7 +79,7 @@ impl SinglePrimary {
             }
         };
         let base = &self.nodes[reference].kv;
-        let others: Vec<(RegionId, &Vec<u64>)> = up
+        let others: Vec<(RegionId, &Vec<u32>)> = up
             .iter()
             .filter(|&&r| r != reference)
             .map(|&r| (r, &self.nodes[r].kv))
