@@ -284,10 +284,7 @@ pub fn explore(
     threads: usize,
     progress: Progress,
 ) -> Result<Exploration, ExploreError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .build()
-        .map_err(|e| ExploreError::Pool(format!("cannot start {threads} worker threads: {e}")))?;
+    let pool = crate::sweep::worker_pool(threads).map_err(ExploreError::Pool)?;
     let original = space.original(s);
     let first = run_one(s, s.seed).map_err(|error| ExploreError::Run {
         point: original.clone(),

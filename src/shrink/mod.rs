@@ -220,10 +220,7 @@ pub fn shrink(
     threads: usize,
     progress: Progress,
 ) -> Result<Shrunk, String> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .build()
-        .map_err(|e| format!("cannot start {threads} worker threads: {e}"))?;
+    let pool = crate::sweep::worker_pool(threads)?;
     let mut s = Shrinker {
         target,
         max_runs,

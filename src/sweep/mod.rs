@@ -22,7 +22,7 @@ pub use batch::shard_from_batch_env;
 pub use doc::{merge_shards, parse_shard, shard_json, sweep_json, ShardDoc, SweepDoc};
 pub use grid::{split_values, Grid, Params, SeedRange, SetList, Shard, MAX_RUNS};
 pub use row::{RowMetrics, RunFigures};
-pub use run::{run_grid, run_grid_with, run_one, GridRun, Progress, RunError};
+pub use run::{run_grid, run_grid_with, run_one, worker_pool, GridRun, Progress, RunError};
 pub use stats::{nearest_rank, point_stats, PointStats, Spread, Spreads};
 
 use crate::scenario::{parse_str, parse_with_overrides, Format, Scenario};

@@ -46,6 +46,14 @@ pub struct GridRun<T> {
     pub outcome: Result<T, RunError>,
 }
 
+/// A rayon pool of `threads` workers (at least one) for independent runs.
+pub fn worker_pool(threads: usize) -> Result<rayon::ThreadPool, String> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()
+        .map_err(|e| format!("cannot start {} worker threads: {e}", threads.max(1)))
+}
+
 /// Called after each finished run with (runs done, runs requested), from
 /// whichever worker thread finished it.
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
@@ -82,10 +90,7 @@ where
     T: Send,
     F: Fn(&Scenario, &RunResult) -> T + Sync,
 {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .build()
-        .map_err(|e| format!("cannot start {} worker threads: {e}", threads.max(1)))?;
+    let pool = worker_pool(threads)?;
     let done = AtomicUsize::new(0);
     let total = indices.len();
     let n = seeds.len().max(1);
