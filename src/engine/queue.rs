@@ -42,6 +42,18 @@ fn key_slot(k: u128) -> u32 {
     k as u32
 }
 
+/// A FIFO lane: each event's full heap key (slot = the lane's index) beside
+/// its payload, in two rings, so a push is two plain stores and the next
+/// head's key is read, not rebuilt.
+#[derive(Debug)]
+struct Lane<E> {
+    keys: VecDeque<u128>,
+    events: VecDeque<E>,
+    /// A lane of one event only (a timer that carries nothing): every entry
+    /// is this event, and `events` stays empty.
+    only: Option<E>,
+}
+
 /// Identifies a FIFO lane created with [`EventQueue::add_lane`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LaneId(pub u32);
@@ -55,7 +67,7 @@ pub struct EventQueue<E> {
     heads: Heap,
     slab: Vec<E>,
     free: Vec<u32>,
-    lanes: Vec<VecDeque<(u64, u32, E)>>,
+    lanes: Vec<Lane<E>>,
     next_seq: u32,
     /// Renumber when `next_seq` reaches this (`u32::MAX`; lower in tests).
     seq_limit: u32,
@@ -88,7 +100,21 @@ impl<E: Copy> EventQueue<E> {
 
     /// Creates a FIFO lane: events pushed to it must have non-decreasing times.
     pub fn add_lane(&mut self) -> LaneId {
-        self.lanes.push(VecDeque::new());
+        self.new_lane(None)
+    }
+
+    /// Creates a FIFO lane whose every event is `ev` (pushed with
+    /// [`EventQueue::push_timer`]): it keeps 16 bytes per entry, no payload.
+    pub fn add_timer_lane(&mut self, ev: E) -> LaneId {
+        self.new_lane(Some(ev))
+    }
+
+    fn new_lane(&mut self, only: Option<E>) -> LaneId {
+        self.lanes.push(Lane {
+            keys: VecDeque::new(),
+            events: VecDeque::new(),
+            only,
+        });
         LaneId((self.lanes.len() - 1) as u32)
     }
 
@@ -129,19 +155,49 @@ impl<E: Copy> EventQueue<E> {
 
     /// Schedules `ev` at `time` on a FIFO lane. An event earlier than the lane's
     /// tail goes to the heap instead, so ordering is (time, seq) regardless.
-    #[inline]
+    #[inline(always)]
     pub fn push_lane(&mut self, lane: LaneId, time: SimTime, ev: E) {
-        let l = lane.0 as usize;
-        if self.lanes[l].back().is_some_and(|b| b.0 > time.0) {
+        debug_assert!(self.lanes[lane.0 as usize].only.is_none(), "push_timer");
+        if self.push_key(lane, time) {
+            self.lanes[lane.0 as usize].events.push_back(ev);
+        } else {
             self.push(time, ev);
-            return;
         }
-        let seq = self.seq();
-        if self.lanes[l].is_empty() {
-            self.heads.push(key(time.0, seq, lane.0));
+    }
+
+    /// Schedules a timer lane's event (see [`EventQueue::add_timer_lane`]) at
+    /// `time`.
+    #[inline(always)]
+    pub fn push_timer(&mut self, lane: LaneId, time: SimTime) {
+        let only = self.lanes[lane.0 as usize].only;
+        let Some(ev) = only else {
+            unreachable!("push_timer needs a lane made by add_timer_lane")
+        };
+        if !self.push_key(lane, time) {
+            self.push(time, ev);
         }
-        self.lanes[l].push_back((time.0, seq, ev));
+    }
+
+    /// Appends `time`'s key to `lane` unless that would put it before the
+    /// lane's tail (then the caller sends the event to the heap).
+    #[inline(always)]
+    fn push_key(&mut self, lane: LaneId, time: SimTime) -> bool {
+        let l = lane.0 as usize;
+        if self.lanes[l]
+            .keys
+            .back()
+            .is_some_and(|&b| key_time(b) > time.0)
+        {
+            return false;
+        }
+        let k = key(time.0, self.seq(), lane.0);
+        let lane = &mut self.lanes[l];
+        if lane.keys.is_empty() {
+            self.heads.push(k);
+        }
+        lane.keys.push_back(k);
         self.len += 1;
+        true
     }
 
     /// The earliest key of either heap.
@@ -183,12 +239,18 @@ impl<E: Copy> EventQueue<E> {
         }
         let slot = self.heads.first().map_or(0, key_slot);
         let lane = &mut self.lanes[slot as usize];
-        let ev = match lane.pop_front() {
-            Some((_, _, ev)) => ev,
-            None => unreachable!("a lane with a head key is never empty"),
+        lane.keys.pop_front();
+        // Copied out by reference, then dropped from the ring.
+        let ev = match (lane.events.front(), &lane.only) {
+            (Some(&ev), _) => {
+                lane.events.pop_front();
+                ev
+            }
+            (None, Some(ev)) => *ev,
+            (None, None) => unreachable!("a lane with a head key is never empty"),
         };
-        match lane.front() {
-            Some(&(t, s, _)) => self.heads.replace_root(key(t, s, slot)),
+        match lane.keys.front() {
+            Some(&k) => self.heads.replace_root(k),
             None => self.heads.pop_root(),
         }
         ev
@@ -202,7 +264,11 @@ impl<E: Copy> EventQueue<E> {
             .keys_mut()
             .iter()
             .map(|&k| key_seq(k))
-            .chain(self.lanes.iter().flatten().map(|e| e.1))
+            .chain(
+                self.lanes
+                    .iter()
+                    .flat_map(|l| l.keys.iter().map(|&k| key_seq(k))),
+            )
             .collect();
         seqs.sort_unstable();
         let rank = |s: u32| seqs.binary_search(&s).map_or(0, |i| i as u32);
@@ -213,8 +279,8 @@ impl<E: Copy> EventQueue<E> {
         for k in self.heads.keys_mut() {
             *k = key(key_time(*k), rank(key_seq(*k)), key_slot(*k));
         }
-        for e in self.lanes.iter_mut().flatten() {
-            e.1 = rank(e.1);
+        for k in self.lanes.iter_mut().flat_map(|l| l.keys.iter_mut()) {
+            *k = key(key_time(*k), rank(key_seq(*k)), key_slot(*k));
         }
         assert!(
             seqs.len() < self.seq_limit as usize,
@@ -323,6 +389,45 @@ mod tests {
             }
             assert_eq!(q.len(), pending.len());
         }
+    }
+
+    #[test]
+    fn timer_lanes_order_like_the_heap() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let mut q = EventQueue::new();
+        let timer = q.add_timer_lane(u64::MAX);
+        let lane = q.add_lane();
+        let (mut reference, mut tail, mut timer_tail) = (Vec::new(), 0u64, 0u64);
+        for i in 0..3000u64 {
+            match rng.random_range(0..3) {
+                0 => {
+                    // Mostly in order; now and then earlier than the tail.
+                    let t = (timer_tail + rng.random_range(0..4))
+                        .saturating_sub(rng.random_range(0..2) * 3);
+                    timer_tail = timer_tail.max(t);
+                    q.push_timer(timer, SimTime(t));
+                    reference.push((t, i, u64::MAX));
+                }
+                1 => {
+                    tail += rng.random_range(0..3);
+                    q.push_lane(lane, SimTime(tail), i);
+                    reference.push((tail, i, i));
+                }
+                _ => {
+                    let t = rng.random_range(0..2000u64);
+                    q.push(SimTime(t), i);
+                    reference.push((t, i, i));
+                }
+            }
+        }
+        reference.sort();
+        let want: Vec<_> = reference.iter().map(|&(t, _, v)| (t, v)).collect();
+        let got: Vec<_> = std::iter::from_fn(|| q.pop())
+            .map(|(t, e)| (t.0, e))
+            .collect();
+        assert_eq!(got, want);
+        assert!(q.is_empty());
     }
 
     #[test]

@@ -158,6 +158,9 @@ pub struct Restoration {
     /// Per incident: every client's route at the end of its window.
     at_end: Vec<Vec<RouteAtEnd>>,
     open: Vec<Open>,
+    /// Some client was ever affected (until then an unimpaired request has
+    /// nothing to update, and `settled` skips its record).
+    any_affected: bool,
     /// Per incident: the affected clients' records, in the order closed.
     pub affected: Vec<Vec<Affected>>,
     /// Per client: its mean gap between requests (µs), from the workload.
@@ -193,6 +196,7 @@ impl Restoration {
             gap_seen: false,
             at_end: vec![Vec::new(); n],
             open: vec![Open::default(); clients],
+            any_affected: false,
             affected: vec![Vec::new(); n],
             mean_gap_us: vec![0; clients],
             first_failed_attempt: vec![None; n],
@@ -392,6 +396,9 @@ impl Restoration {
         impaired: bool,
         ack: Option<u64>,
     ) {
+        if !impaired && !self.any_affected {
+            return;
+        }
         let o = self.open[client as usize];
         if impaired {
             let Some(i) = self.incident_at(done) else {
@@ -403,6 +410,7 @@ impl Restoration {
                 o.observed = None;
             }
             o.affected = true;
+            self.any_affected = true;
         } else if o.affected && o.observed.is_none() && issue > o.last_impaired_issue {
             self.open[client as usize].observed = ack;
         }

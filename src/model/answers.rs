@@ -28,7 +28,7 @@ pub fn dns_for(env: &mut Env, region: RegionId, at: u64, target: RegionId) {
     dns.set_answer(region, at, target);
     let mut last: [Option<u64>; 2] = [None, None];
     for c in 0..dns.clients() as u32 {
-        if env.clients[c as usize].region != region {
+        if env.clients[c as usize].region() != region {
             continue;
         }
         let m = dns.next_refresh(c, at);
@@ -88,11 +88,11 @@ pub fn anycast_moves(env: &mut Env, t: u64, region: RegionId) {
     };
     let mut last: Vec<Option<(u64, RegionId)>> = vec![None; env.n];
     for (c, client) in env.clients.iter().enumerate() {
-        let before = a.entry(&env.plan, c as u32, client.region, t.saturating_sub(1));
+        let before = a.entry(&env.plan, c as u32, client.region(), t.saturating_sub(1));
         let moved_at = t + a.convergence_us[c];
-        let after = a.entry(&env.plan, c as u32, client.region, moved_at);
+        let after = a.entry(&env.plan, c as u32, client.region(), moved_at);
         if before != after && (before == Some(region) || after == Some(region)) {
-            let slot = &mut last[client.region];
+            let slot = &mut last[client.region()];
             if slot.is_none_or(|(m, _)| moved_at > m) {
                 *slot = after.map(|e| (moved_at, e));
             }

@@ -21,8 +21,8 @@ pub struct Dns {
     /// Per client region: (from, answer), non-decreasing `from`. Resolvers
     /// answer single-primary clients alike, multi-primary ones by proximity.
     answers: Vec<Vec<(u64, RegionId)>>,
-    /// Per client: its region.
-    regions: Vec<RegionId>,
+    /// Per client: its region (one byte: at most 64 regions).
+    regions: Vec<u8>,
     caches: Vec<Cache>,
 }
 
@@ -65,7 +65,7 @@ impl Dns {
             .collect();
         Dns {
             answers: first.iter().map(|&r| vec![(0, r)]).collect(),
-            regions,
+            regions: regions.iter().map(|&r| r as u8).collect(),
             caches,
         }
     }
@@ -98,7 +98,12 @@ impl Dns {
 
     /// The region `client` sends requests to at `t`.
     pub fn target(&self, client: u32, t: u64) -> RegionId {
-        self.answer_at(self.regions[client as usize], self.last_refresh(client, t))
+        let region = RegionId::from(self.regions[client as usize]);
+        match self.answers[region].as_slice() {
+            // The answer never changed: the cache's age does not matter.
+            [(_, only)] => *only,
+            _ => self.answer_at(region, self.last_refresh(client, t)),
+        }
     }
 
     /// First time >= `t` at which `client` re-resolves.

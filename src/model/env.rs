@@ -73,7 +73,7 @@ impl<'s> Env<'s> {
 
     /// The region `client` is located in.
     pub fn client_region(&self, client: u32) -> RegionId {
-        self.clients[client as usize].region
+        self.clients[client as usize].region()
     }
 
     /// The lane of replication messages from `from` to `to` (FIFO per direction).

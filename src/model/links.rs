@@ -77,24 +77,74 @@ impl Sampler {
     }
 }
 
+/// Samples drawn ahead per stream: a batch's draws are independent of one
+/// another, so the processor overlaps them (the log-normal's `exp`, the
+/// ziggurat's loads) where one draw per message waits on each in turn.
+const BATCH: usize = 64;
+
+/// One sampler on its own random stream, drawn [`BATCH`] samples at a time.
+/// The stream feeds nothing else, so the samples and their order are exactly
+/// those of drawing one per call; a run that ends mid-batch just leaves the
+/// rest unused.
+#[derive(Clone, Debug)]
+struct Drawn {
+    sampler: Sampler,
+    rng: ChaCha8Rng,
+    /// Allocated at the first draw (most streams of a large mesh never draw).
+    buf: Vec<u64>,
+    next: usize,
+}
+
+impl Drawn {
+    fn new(sampler: Sampler, rng: ChaCha8Rng) -> Drawn {
+        Drawn {
+            sampler,
+            rng,
+            buf: Vec::new(),
+            next: 0,
+        }
+    }
+
+    #[inline]
+    fn sample(&mut self) -> u64 {
+        if let Sampler::Constant(v) = self.sampler {
+            return v;
+        }
+        if self.next == self.buf.len() {
+            self.refill();
+        }
+        let v = self.buf[self.next];
+        self.next += 1;
+        v
+    }
+
+    #[cold]
+    fn refill(&mut self) {
+        let (sampler, rng) = (&self.sampler, &mut self.rng);
+        self.buf.clear();
+        self.buf.extend((0..BATCH).map(|_| sampler.sample(rng)));
+        self.next = 0;
+    }
+}
+
 /// One direction of one link, for replication traffic (a TCP stream).
 #[derive(Clone, Debug)]
 pub struct Direction {
     pub link: usize,
-    sampler: Sampler,
     bandwidth_bps: Option<u64>,
-    rng: ChaCha8Rng,
+    latency: Drawn,
     ser_free_us: u64,
     last_delivery_us: u64,
 }
 
+/// Per direction: samples for traffic that is not the replication stream,
+/// each kind on its own random stream.
 #[derive(Clone, Debug)]
 struct Side {
-    sampler: Sampler,
-    client: ChaCha8Rng,
-    probe: ChaCha8Rng,
-    receipt: ChaCha8Rng,
-    read: ChaCha8Rng,
+    client: Drawn,
+    probe: Drawn,
+    receipt: Drawn,
+    read: Drawn,
 }
 
 /// Link directions indexed by (from, to), plus independent samplers for
@@ -115,20 +165,20 @@ impl Network {
         for (li, l) in s.links.iter().enumerate() {
             for (k, (a, b)) in [(l.a, l.b), (l.b, l.a)].into_iter().enumerate() {
                 let entity = (li * 2 + k) as u32;
+                let drawn =
+                    |sub, entity| Drawn::new(Sampler::new(&l.latency), streams.stream(sub, entity));
                 dirs[a * n + b] = Some(Direction {
                     link: li,
-                    sampler: Sampler::new(&l.latency),
                     bandwidth_bps: l.bandwidth_bps,
-                    rng: streams.stream(Subsystem::Links, entity),
+                    latency: drawn(Subsystem::Links, entity),
                     ser_free_us: 0,
                     last_delivery_us: 0,
                 });
                 side[a * n + b] = Some(Side {
-                    sampler: Sampler::new(&l.latency),
-                    client: streams.stream(Subsystem::ClientTraffic, entity),
-                    probe: streams.stream(Subsystem::Health, entity),
-                    receipt: streams.stream(Subsystem::Receipts, entity),
-                    read: streams.stream(Subsystem::Reads, entity + 1),
+                    client: drawn(Subsystem::ClientTraffic, entity),
+                    probe: drawn(Subsystem::Health, entity),
+                    receipt: drawn(Subsystem::Receipts, entity),
+                    read: drawn(Subsystem::Reads, entity + 1),
                 });
             }
         }
@@ -158,7 +208,7 @@ impl Network {
             }
             _ => send_us,
         };
-        let lat = d.sampler.sample(&mut d.rng).saturating_add(extra_us);
+        let lat = d.latency.sample().saturating_add(extra_us);
         let deliver = ser_end.saturating_add(lat).max(d.last_delivery_us);
         d.last_delivery_us = deliver;
         Some((deliver, d.link, queued))
@@ -170,7 +220,7 @@ impl Network {
             return 0;
         }
         match self.side[a * self.n + b].as_mut() {
-            Some(s) => s.sampler.sample(&mut s.client),
+            Some(s) => s.client.sample(),
             None => 0,
         }
     }
@@ -181,7 +231,7 @@ impl Network {
             return 0;
         }
         match self.side[a * self.n + b].as_mut() {
-            Some(s) => s.sampler.sample(&mut s.receipt),
+            Some(s) => s.receipt.sample(),
             None => 0,
         }
     }
@@ -193,7 +243,7 @@ impl Network {
             return 0;
         }
         match self.side[a * self.n + b].as_mut() {
-            Some(s) => s.sampler.sample(&mut s.read),
+            Some(s) => s.read.sample(),
             None => 0,
         }
     }
@@ -204,7 +254,7 @@ impl Network {
             return 0;
         }
         match self.side[a * self.n + b].as_mut() {
-            Some(s) => s.sampler.sample(&mut s.probe),
+            Some(s) => s.probe.sample(),
             None => 0,
         }
     }

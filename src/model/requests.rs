@@ -70,9 +70,22 @@ pub struct Clients {
     ring: VecDeque<Req>,
     ring_base: u64,
     next_req: u64,
-    settle_lane: LaneId,
+    lanes: WriteLanes,
     /// How long after its issue a request is accounted for.
     settle_after_us: u64,
+}
+
+/// The FIFO lanes of the write path (`engine::queue`): an event goes to its
+/// lane when it is not earlier than the lane's last one, else to the heap,
+/// so the pop order is (time, seq) whichever it takes.
+pub struct WriteLanes {
+    /// Request timeouts (a fixed delay: always in order).
+    pub settle: LaneId,
+    /// The next arrival (one at a time, later each time).
+    pub arrival: LaneId,
+    /// Per (client region, destination): commits. In order whenever the
+    /// path's latency is constant; a sampled latency sends some to the heap.
+    pub commit: Vec<LaneId>,
 }
 
 /// One-way client <-> region latency: access plus the link (with latency faults).
@@ -91,13 +104,13 @@ fn client_mode(env: &Env) -> bool {
 }
 
 impl Clients {
-    pub fn new(wl: Workload, settle_lane: LaneId, settle_after_us: u64) -> Clients {
+    pub fn new(wl: Workload, lanes: WriteLanes, settle_after_us: u64) -> Clients {
         Clients {
             wl,
             ring: VecDeque::new(),
             ring_base: 0,
             next_req: 0,
-            settle_lane,
+            lanes,
             settle_after_us,
         }
     }
@@ -106,7 +119,7 @@ impl Clients {
     pub fn start(&mut self, env: &Env, q: &mut EventQueue<Ev>) {
         let first = self.wl.first_arrival();
         if first < env.s.duration_us {
-            q.push(SimTime(first), Ev::NextWrite);
+            q.push_lane(self.lanes.arrival, SimTime(first), Ev::NextWrite);
         }
     }
 
@@ -132,15 +145,11 @@ impl Clients {
             retrying: false,
             first: env.router.start_at(spec.client, t),
         });
-        q.push_lane(
-            self.settle_lane,
-            SimTime(t + self.settle_after_us),
-            Ev::Settle,
-        );
+        q.push_timer(self.lanes.settle, SimTime(t + self.settle_after_us));
         self.start_attempt(env, (writes, health), t, req, 1, q);
         let next = self.wl.next_arrival(t);
         if next < env.s.duration_us {
-            q.push(SimTime(next), Ev::NextWrite);
+            q.push_lane(self.lanes.arrival, SimTime(next), Ev::NextWrite);
         }
     }
 
@@ -194,7 +203,8 @@ impl Clients {
                 via: via as u8,
                 attempt: n,
             };
-            q.push(SimTime(commit_at), ev);
+            let lane = self.lanes.commit[from * env.n + dst];
+            q.push_lane(lane, SimTime(commit_at), ev);
         }
     }
 

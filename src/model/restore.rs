@@ -30,7 +30,7 @@ pub fn setup(env: &mut Env) {
     }
     gaps.resize(env.clients.len(), 0);
     env.rec.restore.mean_gap_us = gaps;
-    env.rec.restore.client_region = env.clients.iter().map(|c| c.region as u8).collect();
+    env.rec.restore.client_region = env.clients.iter().map(|c| c.region() as u8).collect();
 }
 
 /// What a probe reads besides the shared services.
@@ -138,7 +138,7 @@ fn probe_round(env: &mut Env, sight: &Sight, tau: u64) {
     buf.clear();
     for (c, client) in env.clients.iter().enumerate() {
         let client_id = c as u32;
-        let from = client.region;
+        let from = client.region();
         let reach = Reach {
             client: client_id,
             from,

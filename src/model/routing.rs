@@ -56,7 +56,7 @@ impl Router {
         first: &[RegionId],
     ) -> Router {
         let dns = |config| {
-            let regions = clients.iter().map(|c| c.region).collect();
+            let regions = clients.iter().map(|c| c.region()).collect();
             Router::Dns(Dns::new(config, regions, streams, first))
         };
         match s.failover.as_ref().map(|f| &f.routing) {

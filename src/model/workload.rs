@@ -12,7 +12,24 @@ use crate::scenario::{Arrival, KeyDist, RegionId, Scenario};
 /// A client: where it is and which population it belongs to.
 #[derive(Clone, Copy, Debug)]
 pub struct Client {
-    pub region: RegionId,
+    /// One byte (validation allows at most 64 regions): the per-client
+    /// arrays a write reads at random stay small.
+    region: u8,
+}
+
+impl Client {
+    pub fn new(region: RegionId) -> Client {
+        debug_assert!(region <= usize::from(u8::MAX));
+        Client {
+            region: region as u8,
+        }
+    }
+
+    /// The region the client is located in.
+    #[inline]
+    pub fn region(self) -> RegionId {
+        RegionId::from(self.region)
+    }
 }
 
 #[derive(Debug)]
@@ -76,7 +93,7 @@ impl Workload {
             next_client += p.count.max(1);
             counts.push(p.count.max(1));
             if keep_clients {
-                clients.extend((0..p.count.max(1)).map(|_| Client { region: p.region }));
+                clients.extend((0..p.count.max(1)).map(|_| Client::new(p.region)));
             }
         }
         let zipf = match w.key_distribution {

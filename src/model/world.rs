@@ -15,7 +15,7 @@ use super::faults::FaultPlan;
 use super::finish::finish;
 use super::links::Network;
 use super::reads::Reads;
-use super::requests::Clients;
+use super::requests::{Clients, WriteLanes};
 use super::residency::Placement;
 use super::restore::{self, Sight};
 use super::routing::{nearest_first, Router};
@@ -59,7 +59,11 @@ impl<'s> World<'s> {
         let settle_after_us = router
             .client_side()
             .map_or(timeout, |c| c.max_span(timeout) + 1);
-        let settle_lane = q.add_lane();
+        let lanes = WriteLanes {
+            settle: q.add_timer_lane(Ev::Settle),
+            arrival: q.add_lane(),
+            commit: (0..n * n).map(|_| q.add_lane()).collect(),
+        };
         let semi_lane = q.add_lane();
         let apply_lanes = (0..n * n).map(|_| q.add_lane()).collect();
         let clients = std::mem::take(&mut wl.clients);
@@ -79,7 +83,7 @@ impl<'s> World<'s> {
         World {
             members: members.clone(),
             topo: Topology::new(s, members, reads.is_some(), semi_lane),
-            clients: Clients::new(wl, settle_lane, settle_after_us),
+            clients: Clients::new(wl, lanes, settle_after_us),
             control,
             reads,
             env,
