@@ -1,8 +1,10 @@
 //! Engine benchmark table (issue 15): for each shape of `common/shapes.rs`,
 //! simulated writes and events per CPU-second of the simulating thread (wall
 //! time where Linux's schedstat is missing) and peak RSS (each shape in a child
-//! process, so the peak is its own); the bare-loop ratio for the steady 3-region
-//! shape, both loops timed alternately in this one process; memory and
+//! process, so the peak is its own); the bare-loop ratios for the steady
+//! 3-region shape (the small loop of `common/bare.rs` and the same-model loop
+//! of `common/bare_model.rs`), all three timed alternately in this one
+//! process; memory and
 //! report-generation time at 10x the simulated duration.
 //! Run with `cargo bench --bench engine` (plain harness: prints, asserts nothing;
 //! `REGIONSIM_BENCH_REPEAT` sets the best-of count, default 5).
@@ -10,9 +12,12 @@
 
 #[path = "common/bare.rs"]
 mod bare;
+#[path = "common/bare_model.rs"]
+mod bare_model;
 #[path = "common/shapes.rs"]
 mod shapes;
 
+use bare_model::Timeouts;
 use std::process::Command;
 use std::time::Instant;
 
@@ -60,12 +65,22 @@ fn repeat() -> usize {
 }
 
 /// In a child: runs shape `i` (steady shape at `secs`) best of N, prints one
-/// line; `bare:secs` runs the bare loop once (for `valgrind --tool=callgrind`).
+/// line; `bare:secs`, `bare_model:secs` and `bare_fifo:secs` run a bare loop
+/// once (for `valgrind --tool=callgrind`).
 fn child(spec: &str) {
     let (i, secs) = spec.split_once(':').expect("index:seconds");
     if i == "bare" {
         let b = bare::run(secs.parse().expect("seconds"), 20_000.0);
         println!("bare {} {} {}", b.writes, b.events, b.lag_us_max);
+        return;
+    }
+    if let Some(timeouts) = match i {
+        "bare_model" => Some(Timeouts::InHeap),
+        "bare_fifo" => Some(Timeouts::Fifo),
+        _ => None,
+    } {
+        let b = bare_model::run(secs.parse().expect("seconds"), 20_000.0, timeouts);
+        println!("{i} {} {} {} {}", b.writes, b.events, b.acked, b.lag_us_max);
         return;
     }
     let (i, secs): (usize, u64) = (i.parse().expect("index"), secs.parse().expect("seconds"));
@@ -121,27 +136,82 @@ fn table(secs: u64) {
     }
 }
 
-/// Bare loop and full model alternately, best of N each, same process.
+/// Best CPU time of one loop and what it simulated (writes, events).
+#[derive(Clone, Copy)]
+struct Best {
+    secs: f64,
+    writes: u64,
+    events: u64,
+}
+
+impl Best {
+    fn new() -> Best {
+        Best {
+            secs: f64::MAX,
+            writes: 0,
+            events: 0,
+        }
+    }
+
+    fn time(&mut self, f: impl FnOnce() -> (u64, u64)) {
+        let (secs, (writes, events)) = timed(f);
+        self.secs = self.secs.min(secs);
+        (self.writes, self.events) = (writes, events);
+    }
+
+    fn writes_per_s(&self) -> f64 {
+        self.writes as f64 / self.secs
+    }
+
+    fn events_per_s(&self) -> f64 {
+        self.events as f64 / self.secs
+    }
+}
+
+/// The bare loops and the full model alternately, best of N each, same
+/// process: one line per loop with the full model's ratio against it.
 fn bare_ratio(secs: u64) {
     let s = shapes::parse(&shapes::all(secs)[0]);
-    let (mut full, mut bare) = (f64::MAX, f64::MAX);
-    let (mut fw, mut bw, mut be) = (0, 0, 0);
+    let mut full = Best::new();
+    let mut loops = [
+        ("bare BinaryHeap loop of the same model", Best::new()),
+        ("the same, timeouts in a FIFO beside the heap", Best::new()),
+        (
+            "smaller bare BinaryHeap loop (4 events, no per-key state)",
+            Best::new(),
+        ),
+    ];
     for _ in 0..repeat() {
-        let (secs_bare, b) = timed(|| bare::run(secs, 20_000.0));
-        bare = bare.min(secs_bare);
-        (bw, be) = (b.writes, b.events);
-        let (secs_full, r) = timed(|| shapes::run(&s));
-        full = full.min(secs_full);
-        fw = r.report.metrics.attempted_writes;
+        for (i, timeouts) in [Timeouts::InHeap, Timeouts::Fifo].into_iter().enumerate() {
+            loops[i].1.time(|| {
+                let b = bare_model::run(secs, 20_000.0, timeouts);
+                (b.writes, b.events)
+            });
+        }
+        loops[2].1.time(|| {
+            let b = bare::run(secs, 20_000.0);
+            (b.writes, b.events)
+        });
+        full.time(|| {
+            let m = shapes::run(&s).report.metrics;
+            (m.attempted_writes, m.events)
+        });
     }
-    let (f_rate, b_rate) = (fw as f64 / full, bw as f64 / bare);
+    let f = full.writes_per_s();
     println!(
-        "steady 3-region, {secs} s simulated: full model {:.2} M writes/s, bare BinaryHeap loop {:.2} M writes/s ({:.1} M events/s): ratio {:.2}x",
-        f_rate / 1e6,
-        b_rate / 1e6,
-        be as f64 / bare / 1e6,
-        f_rate / b_rate
+        "steady 3-region, {secs} s simulated, best of {}, one process: full model {:.2} M writes/s ({:.1} M events/s)",
+        repeat(),
+        f / 1e6,
+        full.events_per_s() / 1e6
     );
+    for (name, b) in &loops {
+        println!(
+            "  {name}: {:.2} M writes/s ({:.1} M events/s), full model's ratio {:.2}x",
+            b.writes_per_s() / 1e6,
+            b.events_per_s() / 1e6,
+            f / b.writes_per_s()
+        );
+    }
 }
 
 fn scaling(secs: u64) {

@@ -4,9 +4,12 @@
 
 #[path = "common/bare.rs"]
 mod bare;
+#[path = "common/bare_model.rs"]
+mod bare_model;
 #[path = "common/shapes.rs"]
 mod shapes;
 
+use bare_model::Timeouts;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 fn bench(c: &mut Criterion) {
@@ -23,6 +26,20 @@ fn bench(c: &mut Criterion) {
     g.bench_function("bare-binaryheap-steady-3region", |b| {
         b.iter(|| bare::run(10, 20_000.0))
     });
+    for (name, timeouts) in [
+        (
+            "bare-binaryheap-same-model-steady-3region",
+            Timeouts::InHeap,
+        ),
+        (
+            "bare-fifo-timeouts-same-model-steady-3region",
+            Timeouts::Fifo,
+        ),
+    ] {
+        let writes = bare_model::run(10, 20_000.0, timeouts).writes;
+        g.throughput(Throughput::Elements(writes));
+        g.bench_function(name, |b| b.iter(|| bare_model::run(10, 20_000.0, timeouts)));
+    }
     g.finish();
 }
 

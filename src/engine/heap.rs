@@ -8,8 +8,10 @@
 //! rarely rises), which measured 8% faster on the steady benchmark shape than
 //! sifting it down from the root. Keys are unique, so no comparison ties.
 
-/// Children per node.
-const ARITY: usize = 4;
+/// Children per node of the event heap (hundreds of keys); the heap of lane
+/// heads (a handful) is binary: one comparison per level beats three.
+pub(crate) const EVENTS: usize = 4;
+pub(crate) const HEADS: usize = 2;
 
 /// The least of a full node's four children and its index among them.
 #[inline(always)]
@@ -36,21 +38,29 @@ fn least_of(kids: &[u128]) -> (u128, usize) {
 
 /// The least child of node `pos` (and its position), if it has children.
 #[inline(always)]
-fn least_child(heap: &[u128], pos: usize) -> Option<(u128, usize)> {
-    let first = ARITY * pos + 1;
-    let (least, at) = match heap.get(first..first + ARITY) {
+fn least_child<const A: usize>(heap: &[u128], pos: usize) -> Option<(u128, usize)> {
+    let first = A * pos + 1;
+    let (least, at) = match heap.get(first..first + A) {
         Some(&[a, b, c, d]) => least_of_four(a, b, c, d),
+        Some(&[a, b]) => {
+            if b < a {
+                (b, 1)
+            } else {
+                (a, 0)
+            }
+        }
         _ if first < heap.len() => least_of(&heap[first..]),
         _ => return None,
     };
     Some((least, first + at))
 }
 
+/// `A` children per node (2 or 4).
 #[derive(Debug, Default)]
-pub(crate) struct Heap(Vec<u128>);
+pub(crate) struct Heap<const A: usize>(Vec<u128>);
 
-impl Heap {
-    pub(crate) fn with_capacity(n: usize) -> Heap {
+impl<const A: usize> Heap<A> {
+    pub(crate) fn with_capacity(n: usize) -> Heap<A> {
         Heap(Vec::with_capacity(n))
     }
 
@@ -75,7 +85,7 @@ impl Heap {
             return;
         }
         let mut pos = 0;
-        while let Some((least, at)) = least_child(&self.0, pos) {
+        while let Some((least, at)) = least_child::<A>(&self.0, pos) {
             self.0[pos] = least;
             pos = at;
         }
@@ -85,7 +95,7 @@ impl Heap {
     /// Replaces the root with `k` (a lane's next head: usually near the top).
     pub(crate) fn replace_root(&mut self, k: u128) {
         let mut pos = 0;
-        while let Some((least, at)) = least_child(&self.0, pos) {
+        while let Some((least, at)) = least_child::<A>(&self.0, pos) {
             if least >= k {
                 break;
             }
@@ -98,7 +108,7 @@ impl Heap {
     /// Moves `k` from the hole at `pos` towards the root to its place.
     fn sift_up(&mut self, mut pos: usize, k: u128) {
         while pos > 0 {
-            let parent = (pos - 1) / ARITY;
+            let parent = (pos - 1) / A;
             let p = self.0[parent];
             if p <= k {
                 break;
@@ -114,10 +124,9 @@ impl Heap {
 mod tests {
     use super::*;
 
-    #[test]
-    fn pops_in_key_order_with_every_node_shape() {
+    fn pops_in_key_order<const A: usize>() {
         for n in 0..40u128 {
-            let mut h = Heap::default();
+            let mut h = Heap::<A>::default();
             for i in 0..n {
                 h.push((i * 7919) % 97 + 1000 * i);
             }
@@ -128,13 +137,18 @@ mod tests {
                 got.push(k);
                 h.pop_root();
             }
-            assert_eq!(got, want, "{n} keys");
+            assert_eq!(got, want, "{n} keys, {A} children per node");
         }
     }
 
     #[test]
-    fn replace_root_keeps_order() {
-        let mut h = Heap::default();
+    fn pops_in_key_order_with_every_node_shape() {
+        pops_in_key_order::<EVENTS>();
+        pops_in_key_order::<HEADS>();
+    }
+
+    fn replace_root_keeps<const A: usize>() {
+        let mut h = Heap::<A>::default();
         for k in [5u128, 9, 3, 7, 11, 1] {
             h.push(k);
         }
@@ -145,5 +159,11 @@ mod tests {
             h.pop_root();
         }
         assert_eq!(got, vec![3, 5, 7, 8, 9, 11]);
+    }
+
+    #[test]
+    fn replace_root_keeps_order() {
+        replace_root_keeps::<EVENTS>();
+        replace_root_keeps::<HEADS>();
     }
 }

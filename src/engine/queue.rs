@@ -23,7 +23,7 @@
 
 use std::collections::VecDeque;
 
-use super::heap::Heap;
+use super::heap::{Heap, EVENTS, HEADS};
 use super::time::SimTime;
 
 fn key(time: u64, seq: u32, slot: u32) -> u128 {
@@ -62,9 +62,9 @@ pub struct LaneId(pub u32);
 #[derive(Debug)]
 pub struct EventQueue<E> {
     /// Keys of slab events.
-    heap: Heap,
+    heap: Heap<EVENTS>,
     /// Keys of lane heads.
-    heads: Heap,
+    heads: Heap<HEADS>,
     slab: Vec<E>,
     free: Vec<u32>,
     lanes: Vec<Lane<E>>,

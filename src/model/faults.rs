@@ -24,6 +24,10 @@ pub struct FaultPlan {
     cut: Vec<Intervals>,
     /// `slow[a * n + b]`: (start, end, extra one-way latency).
     slow: Vec<Vec<(u64, u64, u64)>>,
+    /// The earliest start of an outage, partition or latency fault
+    /// (`u64::MAX`: none): before it every check is answered without a
+    /// lookup, which is most of most runs.
+    calm_until_us: u64,
     pub incidents: Vec<IncidentWindow>,
 }
 
@@ -44,11 +48,15 @@ impl FaultPlan {
             down: vec![Vec::new(); n],
             cut: vec![Vec::new(); n * n],
             slow: vec![Vec::new(); n * n],
+            calm_until_us: u64::MAX,
             incidents: Vec::new(),
         };
         let mut raw: Vec<(u64, u64, String)> = Vec::new();
         for f in &s.faults {
             let (at, end) = (f.at_us, f.end_us());
+            if !matches!(f.kind, FaultKind::ClockSkew { .. }) {
+                plan.calm_until_us = plan.calm_until_us.min(at);
+            }
             match &f.kind {
                 FaultKind::RegionOutage { region } => {
                     plan.down[*region].push((at, end));
@@ -105,12 +113,12 @@ impl FaultPlan {
 
     /// Up for the whole closed interval [s, e].
     pub fn region_up_during(&self, r: RegionId, s: u64, e: u64) -> bool {
-        !overlaps(&self.down[r], s, e)
+        e < self.calm_until_us || !overlaps(&self.down[r], s, e)
     }
 
     /// Traffic from `a` to `b` is not cut by a partition at any moment of [s, e].
     pub fn uncut_during(&self, a: RegionId, b: RegionId, s: u64, e: u64) -> bool {
-        a == b || !overlaps(&self.cut[a * self.n + b], s, e)
+        a == b || e < self.calm_until_us || !overlaps(&self.cut[a * self.n + b], s, e)
     }
 
     /// Both ends up and the direction uncut over [s, e].
@@ -149,7 +157,7 @@ impl FaultPlan {
 
     /// Extra one-way latency on a->b for a message sent at `t`.
     pub fn extra_latency(&self, a: RegionId, b: RegionId, t: u64) -> u64 {
-        if a == b {
+        if a == b || t < self.calm_until_us {
             return 0;
         }
         self.slow[a * self.n + b]
@@ -230,5 +238,59 @@ mod tests {
         assert!(!overlaps(&iv, 0, 9));
         assert_eq!(covering_end(&iv, 19), Some(20));
         assert_eq!(covering_end(&iv, 20), None);
+    }
+
+    /// The calm shortcut answers as the interval lookups would, right up to
+    /// the first fault's start.
+    #[test]
+    fn calm_until_the_first_fault() {
+        let text = r#"
+name = "t"
+duration = "60s"
+[[regions]]
+name = "a"
+[[regions]]
+name = "b"
+[[links]]
+between = ["a", "b"]
+latency = "10ms"
+[workload]
+writes_per_sec = 1
+[[workload.clients]]
+region = "a"
+share = 1.0
+count = 1
+[replication]
+primary = "a"
+mode = "async"
+[[faults]]
+at = "10s"
+kind = "latency"
+between = ["a", "b"]
+add = "5ms"
+duration = "5s"
+[[faults]]
+at = "20s"
+kind = "region-outage"
+region = "b"
+duration = "10s"
+[[faults]]
+at = "40s"
+kind = "partition"
+sides = [["a"], ["b"]]
+duration = "5s"
+"#;
+        let s = crate::scenario::parse_str(text, "t.toml", crate::scenario::Format::Toml).unwrap();
+        let p = FaultPlan::new(&s);
+        assert_eq!(p.calm_until_us, 10_000_000);
+        assert_eq!(p.extra_latency(0, 1, 9_999_999), 0);
+        assert_eq!(p.extra_latency(0, 1, 10_000_000), 5_000);
+        assert!(p.region_up_during(1, 0, 19_999_999));
+        assert!(!p.region_up_during(1, 0, 20_000_000));
+        assert!(p.region_up_during(1, 30_000_000, 35_000_000));
+        assert!(p.uncut_during(0, 1, 0, 39_999_999));
+        assert!(!p.uncut_during(0, 1, 39_000_000, 40_000_000));
+        assert!(!p.path_up_during(0, 1, 41_000_000, 42_000_000));
+        assert!(p.path_up_during(0, 1, 45_000_000, 50_000_000));
     }
 }
