@@ -26,26 +26,42 @@ enum Ev {
     },
 }
 
-struct Item {
-    key: Reverse<(u64, u64)>,
-    ev: Ev,
+/// A heap entry: (time, seq) reversed, so `BinaryHeap` pops the earliest
+/// (both bare loops use it).
+pub struct Item<E> {
+    pub key: Reverse<(u64, u64)>,
+    pub ev: E,
 }
 
-impl PartialEq for Item {
+impl<E> PartialEq for Item<E> {
     fn eq(&self, o: &Self) -> bool {
         self.key == o.key
     }
 }
-impl Eq for Item {}
-impl PartialOrd for Item {
+impl<E> Eq for Item<E> {}
+impl<E> PartialOrd for Item<E> {
     fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
         Some(self.cmp(o))
     }
 }
-impl Ord for Item {
+impl<E> Ord for Item<E> {
     fn cmp(&self, o: &Self) -> Ordering {
         self.key.cmp(&o.key)
     }
+}
+
+/// The shape's two replication links from the primary, as samplers:
+/// us-east-1 to eu-west-1 (also the European clients' leg), to us-west-2.
+pub fn link_samplers() -> (Sampler, Sampler) {
+    let eu = Sampler::new(&LatencyDist::LogNormal {
+        median_us: 38_000,
+        p99_us: 45_000,
+    });
+    let west = Sampler::new(&LatencyDist::Normal {
+        mean_us: 36_000,
+        stddev_us: 1_000,
+    });
+    (eu, west)
 }
 
 /// What the bare loop counts: writes issued, events processed, worst lag.
@@ -61,17 +77,10 @@ pub fn run(duration_s: u64, rate: f64) -> BareRun {
     let mut wl = ChaCha8Rng::seed_from_u64(1);
     let mut links = ChaCha8Rng::seed_from_u64(2);
     let gap = Exp::new(rate / 1e6).expect("rate > 0");
-    let eu = Sampler::new(&LatencyDist::LogNormal {
-        median_us: 38_000,
-        p99_us: 45_000,
-    });
-    let west = Sampler::new(&LatencyDist::Normal {
-        mean_us: 36_000,
-        stddev_us: 1_000,
-    });
+    let (eu, west) = link_samplers();
     let mut heap = BinaryHeap::new();
     let mut seq = 0u64;
-    let mut push = |heap: &mut BinaryHeap<Item>, t: u64, ev: Ev| {
+    let mut push = |heap: &mut BinaryHeap<Item<Ev>>, t: u64, ev: Ev| {
         heap.push(Item {
             key: Reverse((t, seq)),
             ev,

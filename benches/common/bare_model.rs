@@ -18,7 +18,7 @@
 //! queue with the full model's main idea and no metrics. `bare.rs` is the
 //! smaller loop (four events, no per-key state, no replies or timeouts).
 
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
 /// Where the request timeouts wait.
@@ -34,8 +34,8 @@ pub enum Timeouts {
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use regionsim::engine::dist::{Distribution, Exp};
-use regionsim::model::Sampler;
-use regionsim::scenario::LatencyDist;
+
+use super::bare::{link_samplers, Item};
 
 const KEYS: usize = 100_000;
 const TIMEOUT_US: u64 = 2_000_000;
@@ -48,28 +48,6 @@ enum Ev {
     Commit { req: u64 },
     Settle,
     Apply { replica: u8, idx: u64 },
-}
-
-struct Item {
-    key: Reverse<(u64, u64)>,
-    ev: Ev,
-}
-
-impl PartialEq for Item {
-    fn eq(&self, o: &Self) -> bool {
-        self.key == o.key
-    }
-}
-impl Eq for Item {}
-impl PartialOrd for Item {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Item {
-    fn cmp(&self, o: &Self) -> Ordering {
-        self.key.cmp(&o.key)
-    }
 }
 
 struct Req {
@@ -87,7 +65,7 @@ struct Entry {
 }
 
 struct State {
-    heap: BinaryHeap<Item>,
+    heap: BinaryHeap<Item<Ev>>,
     /// The timeouts' (time, seq) with [`Timeouts::Fifo`].
     settles: VecDeque<(u64, u64)>,
     seq: u64,
@@ -153,14 +131,7 @@ pub fn run(duration_s: u64, rate: f64, timeouts: Timeouts) -> ModelRun {
     let mut client_rng = [ChaCha8Rng::seed_from_u64(3), ChaCha8Rng::seed_from_u64(4)];
     let mut link_rng = [ChaCha8Rng::seed_from_u64(5), ChaCha8Rng::seed_from_u64(6)];
     let gap = Exp::new(rate / 1e6).expect("rate > 0");
-    let eu = Sampler::new(&LatencyDist::LogNormal {
-        median_us: 38_000,
-        p99_us: 45_000,
-    });
-    let west = Sampler::new(&LatencyDist::Normal {
-        mean_us: 36_000,
-        stddev_us: 1_000,
-    });
+    let (eu, west) = link_samplers();
     let mut s = State {
         heap: BinaryHeap::new(),
         settles: VecDeque::new(),

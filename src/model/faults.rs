@@ -244,25 +244,7 @@ mod tests {
     /// the first fault's start.
     #[test]
     fn calm_until_the_first_fault() {
-        let text = r#"
-name = "t"
-duration = "60s"
-[[regions]]
-name = "a"
-[[regions]]
-name = "b"
-[[links]]
-between = ["a", "b"]
-latency = "10ms"
-[workload]
-writes_per_sec = 1
-[[workload.clients]]
-region = "a"
-share = 1.0
-count = 1
-[replication]
-primary = "a"
-mode = "async"
+        let faults = r#"
 [[faults]]
 at = "10s"
 kind = "latency"
@@ -280,7 +262,8 @@ kind = "partition"
 sides = [["a"], ["b"]]
 duration = "5s"
 "#;
-        let s = crate::scenario::parse_str(text, "t.toml", crate::scenario::Format::Toml).unwrap();
+        let text = format!("{}{faults}", crate::scenario::tests::MINIMAL);
+        let s = crate::scenario::parse_str(&text, "t.toml", crate::scenario::Format::Toml).unwrap();
         let p = FaultPlan::new(&s);
         assert_eq!(p.calm_until_us, 10_000_000);
         assert_eq!(p.extra_latency(0, 1, 9_999_999), 0);

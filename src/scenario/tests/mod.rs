@@ -14,7 +14,7 @@ mod units;
 use super::{parse_str, Format, Scenario, ScenarioError};
 
 /// The smallest valid scenario; tests append tables or replace lines.
-pub(super) const MINIMAL: &str = r#"
+pub(crate) const MINIMAL: &str = r#"
 name = "t"
 duration = "10m"
 
