@@ -1,7 +1,8 @@
-//! A 4-ary min-heap of unique 16-byte keys: the engine queue's index (see
-//! `queue.rs` for what a key holds).
+//! A min-heap of unique 16-byte keys with 4 or 2 children per node: the engine
+//! queue's indexes (see `queue.rs` for what a key holds).
 //!
-//! Four children share a cache line and the depth is half a binary heap's. A
+//! For the event heap, four children share a cache line and the depth is half
+//! a binary heap's. A
 //! full node's least child takes three comparisons that do not depend on one
 //! another. A pop walks the root's hole down the least children to a leaf and
 //! lifts the last key from there (bottom-up: it came from the bottom, so it

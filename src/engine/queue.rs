@@ -1,15 +1,19 @@
 //! The event queue: a (time, insertion sequence) min-heap of 16-byte keys, with
-//! FIFO lanes beside it for fixed-delay traffic (a link direction, a timeout).
+//! FIFO lanes beside it for ordered traffic (a link direction, a timeout, the
+//! next arrival, commits along one path).
 //!
 //! Equal times pop in insertion order. A key is one `u128`:
 //! `time << 64 | seq << 32 | slot`, so one integer comparison orders it. Two
-//! heaps (`heap.rs`) hold the keys: one for events whose payload sits in a slab
-//! (reused through a free list: no allocation per event once warm), one for the
-//! heads of the lanes (slot = lane index). A lane holds events whose times never
-//! decrease; only its head has a key, and popping a head that has a successor
-//! replaces the lane heap's root in place. Keeping lane heads apart means a lane
-//! pop (three per write on the steady shape) sifts through a handful of lane
-//! heads, not through every event in flight; a pop compares the two roots.
+//! heaps (`heap.rs`) hold the keys: a 4-ary one for events whose payload sits
+//! in a slab (reused through a free list: no allocation per event once warm),
+//! a binary one for the heads of the lanes (slot = lane index). A lane holds
+//! events whose times never decrease, keys and payloads in two rings (a timer
+//! lane, whose events are all alike, keeps keys only); an event earlier than
+//! its lane's tail goes to the heap instead. Only a lane's head is in the
+//! heads heap, and popping a head that has a successor replaces that heap's
+//! root in place. Keeping lane heads apart means a lane pop (four per write on
+//! the steady shape) sifts through a handful of lane heads, not through every
+//! event in flight; a pop compares the two roots.
 //!
 //! Tried and measured against it on the benchmark shapes (`benches/engine.rs`):
 //! a radix heap over time (bucket 0 kept in sequence order) executed ~7% fewer
