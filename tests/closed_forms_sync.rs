@@ -136,47 +136,9 @@ fn sync_and_semi_sync_lose_nothing_when_the_primary_dies() {
     }
 }
 
-/// Primary a, one replica b at 38 ms, checker x; semi-sync with the MySQL
-/// default timeout.
+/// `common::semi_sync_pair` named "pair".
 fn pair(extra: &str) -> String {
-    format!(
-        r#"
-name = "pair"
-duration = "2m"
-drain = "1m"
-[[regions]]
-name = "a"
-[[regions]]
-name = "b"
-[[regions]]
-name = "x"
-[[links]]
-between = ["a", "b"]
-latency = "38ms"
-[[links]]
-between = ["a", "x"]
-latency = "5ms"
-[[links]]
-between = ["b", "x"]
-latency = "5ms"
-[workload]
-writes_per_sec = 1000
-arrival = "constant"
-keys = 10000
-client_access_latency = "0ms"
-request_timeout = "15s"
-[[workload.clients]]
-region = "a"
-share = 1.0
-count = 50
-[replication]
-primary = "a"
-replicas = ["b"]
-mode = "semi-sync"
-acks = 1
-{extra}
-"#
-    )
+    semi_sync_pair("pair", extra)
 }
 
 const PARTITION_30S: &str =

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{regionsim, scenario, temp_dir};
+use common::{regionsim, scenario, semi_sync_pair, temp_dir};
 use regionsim::explore::{explore, Space};
 use regionsim::metrics::{metric, Sample};
 
@@ -12,42 +12,8 @@ use regionsim::metrics::{metric, Sample};
 /// from x; a partition between a and b over [30 s, 60 s), then a crash of a
 /// at `crash` that never recovers. 1000 evenly spaced writes/s.
 fn semi_sync_crash(crash: &str, budget: &str) -> String {
-    format!(
-        r#"
-name = "semi-sync-crash"
-duration = "2m"
-drain = "1m"
-[[regions]]
-name = "a"
-[[regions]]
-name = "b"
-[[regions]]
-name = "x"
-[[links]]
-between = ["a", "b"]
-latency = "38ms"
-[[links]]
-between = ["a", "x"]
-latency = "5ms"
-[[links]]
-between = ["b", "x"]
-latency = "5ms"
-[workload]
-writes_per_sec = 1000
-arrival = "constant"
-keys = 10000
-client_access_latency = "0ms"
-request_timeout = "15s"
-[[workload.clients]]
-region = "a"
-share = 1.0
-count = 50
-[replication]
-primary = "a"
-replicas = ["b"]
-mode = "semi-sync"
-acks = 1
-semi_sync_timeout = "10s"
+    let extra = format!(
+        r#"semi_sync_timeout = "10s"
 [failover]
 promotion_delay = "0s"
 [failover.health_check]
@@ -65,9 +31,9 @@ kind = "region-outage"
 region = "a"
 at = "{crash}"
 [budgets]
-{budget}
-"#
-    )
+{budget}"#
+    );
+    semi_sync_pair("semi-sync-crash", &extra)
 }
 
 const RATE: f64 = 1000.0;

@@ -8,7 +8,7 @@ pub use super::fis_template::{iso8601, FIS_ACTION_IDS, FIS_DOCS};
 use super::fis_template::{FisExport, MapRow, LATENCY_DOCUMENT};
 use super::plan::{plan, region_idents};
 use crate::engine::time::fmt_duration;
-use crate::scenario::{Direction, FaultKind, Scenario};
+use crate::scenario::{cut_pairs, Direction, FaultKind, Scenario};
 
 /// The files of `regionsim export --to fis`: one template per region, README.md.
 pub fn fis_files(s: &Scenario) -> Vec<(String, String)> {
@@ -43,13 +43,8 @@ pub fn fis_export(s: &Scenario) -> FisExport {
                 side_b,
                 direction,
             } => {
-                for &a in side_a {
-                    for &b in side_b {
-                        planned.push(cut(s, &ids, step, a, b));
-                        if *direction == Direction::Both {
-                            planned.push(cut(s, &ids, step, b, a));
-                        }
-                    }
+                for (a, b) in cut_pairs(side_a, side_b, *direction) {
+                    planned.push(cut(s, &ids, step, a, b));
                 }
                 if *direction == Direction::Forward {
                     approximations.push(format!(

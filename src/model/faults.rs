@@ -2,7 +2,7 @@
 //! region is up, or a path is cut, over an interval is a pure lookup; and
 //! each fault's label. A leaf: imports nothing of the model.
 
-use crate::scenario::{Direction, FaultKind, RegionId, Scenario};
+use crate::scenario::{cut_pairs, Direction, FaultKind, RegionId, Scenario};
 
 /// Half-open intervals [start, end) in µs; `end == u64::MAX` never ends.
 type Intervals = Vec<(u64, u64)>;
@@ -71,13 +71,8 @@ impl FaultPlan {
                     side_b,
                     direction,
                 } => {
-                    for &a in side_a {
-                        for &b in side_b {
-                            plan.cut[a * n + b].push((at, end));
-                            if *direction == Direction::Both {
-                                plan.cut[b * n + a].push((at, end));
-                            }
-                        }
+                    for (a, b) in cut_pairs(side_a, side_b, *direction) {
+                        plan.cut[a * n + b].push((at, end));
                     }
                     let names = |v: &[RegionId]| {
                         v.iter()

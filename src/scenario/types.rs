@@ -306,6 +306,26 @@ pub enum FaultKind {
     },
 }
 
+/// The directed region pairs (from, to) whose traffic a partition drops:
+/// each of `side_a` to each of `side_b`, each pair followed by its reverse
+/// when the partition cuts both ways.
+pub fn cut_pairs(
+    side_a: &[RegionId],
+    side_b: &[RegionId],
+    direction: Direction,
+) -> Vec<(RegionId, RegionId)> {
+    let mut pairs = Vec::new();
+    for &a in side_a {
+        for &b in side_b {
+            pairs.push((a, b));
+            if direction == Direction::Both {
+                pairs.push((b, a));
+            }
+        }
+    }
+    pairs
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fault {
     pub kind: FaultKind,

@@ -164,3 +164,46 @@ region = "eu-west-1"
 at = "0s"
 duration = "1m"
 "#;
+
+/// Primary a, one replica b at 38 ms, checker x; semi-sync with the MySQL
+/// default timeout unless `extra` sets one; `extra` is appended as is.
+pub fn semi_sync_pair(name: &str, extra: &str) -> String {
+    format!(
+        r#"
+name = "{name}"
+duration = "2m"
+drain = "1m"
+[[regions]]
+name = "a"
+[[regions]]
+name = "b"
+[[regions]]
+name = "x"
+[[links]]
+between = ["a", "b"]
+latency = "38ms"
+[[links]]
+between = ["a", "x"]
+latency = "5ms"
+[[links]]
+between = ["b", "x"]
+latency = "5ms"
+[workload]
+writes_per_sec = 1000
+arrival = "constant"
+keys = 10000
+client_access_latency = "0ms"
+request_timeout = "15s"
+[[workload.clients]]
+region = "a"
+share = 1.0
+count = 50
+[replication]
+primary = "a"
+replicas = ["b"]
+mode = "semi-sync"
+acks = 1
+{extra}
+"#
+    )
+}
